@@ -1,0 +1,57 @@
+# Unscripted. `make html` builds the site, `make test` runs every test;
+# `make help` lists everything else. Needs Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := _build
+# Strict: a broken reference or any warning (ABlog's included) fails the build.
+SPHINXOPTS ?= -n -W --keep-going
+
+.DEFAULT_GOAL := help
+.PHONY: help html serve test lock audit clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+html: $(BIN)/.build-deps ## Build the site into _build/html (swapped in only if the build succeeds)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/staging
+	rm -rf $(BUILD)/html.new $(BUILD)/html.old
+	cp -a $(BUILD)/staging $(BUILD)/html.new
+	if [ -d $(BUILD)/html ]; then mv $(BUILD)/html $(BUILD)/html.old; fi
+	mv $(BUILD)/html.new $(BUILD)/html
+	rm -rf $(BUILD)/html.old
+	@echo "Built: $(BUILD)/html/index.html"
+
+serve: $(BIN)/.build-deps ## Live preview with drafts on http://127.0.0.1:8000/
+	UNSCRIPTED_PREVIEW=1 $(BIN)/sphinx-autobuild -b html $(SPHINXOPTS) -d $(BUILD)/preview-doctrees \
+		--host 127.0.0.1 --port 8000 --watch _templates --watch _static --watch unscripted \
+		. $(BUILD)/preview
+
+test: $(BIN)/.test-deps ## Run the whole test suite (sets up everything it needs)
+	$(BIN)/python -m pytest
+
+lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requirements*.in
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header \
+		--annotation-style line -q requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header \
+		--annotation-style line -q requirements-test.in -o requirements-test.txt
+
+audit: $(BIN)/.test-deps ## Check the locked requirements for known vulnerabilities
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements.txt -r requirements-test.txt
+
+clean: ## Remove the build output (keeps the virtual environment)
+	rm -rf $(BUILD)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Unscripted needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.build-deps: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+$(BIN)/.test-deps: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-test.txt
+	touch $@ $(BIN)/.build-deps

@@ -1,0 +1,127 @@
+"""Sphinx configuration for Unscripted: essays in MyST Markdown, ABlog, Furo.
+
+Declarative on purpose: behaviour lives in the local extensions under
+``unscripted/``; this file says what the publication is and how it looks.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.resolve()))
+
+from unscripted.site_url import site_url_from_environment  # noqa: E402
+
+# -- The publication ------------------------------------------------------------
+
+project = "Unscripted"
+tagline = "Intimacy, without the performance."
+# The name that signs every essay; blog_authors below maps its key to it.
+author = "Alex Rowan"
+copyright = f"2024 {author}"  # a fixed year: the build must not depend on the clock
+language = "en"
+
+# Every absolute URL (canonical links, feeds, social metadata) starts here.
+# SITE_URL, else Read the Docs' canonical URL, else the local preview server.
+SITE_URL = site_url_from_environment()
+html_baseurl = SITE_URL
+
+# -- What Sphinx reads ----------------------------------------------------------
+
+# An allowlist: with conf.py at the root, Sphinx would otherwise read .venv/,
+# node_modules/, README.md and the tests' sample sites.
+include_patterns = ["index.md", "about.md", "posts/**/*.md"]
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+# Broken cross-references are errors, also for a plain `sphinx-build`.
+nitpicky = True
+
+# -- Extensions -------------------------------------------------------------------
+
+extensions = [
+    # third-party
+    "myst_parser",
+    "ablog",
+    # local (unscripted/): one concern per module
+    "unscripted.output",
+    "unscripted.root_logger",
+    "unscripted.posts",
+    "unscripted.listings",
+    "unscripted.post_page",
+    "unscripted.navigation",
+    "unscripted.feeds",
+]
+
+# -- Essays (MyST) ----------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+# Essays are published verbatim: quotes stay exactly as the writer typed them.
+smartquotes = False
+
+# -- Blog (ABlog, and our extensions around it) ---------------------------------
+
+blog_title = project
+blog_baseurl = SITE_URL
+blog_path = "essays"  # all essays at essays.html; tags at essays/tag/<slug>.html
+blog_post_pattern = "posts/*/*.md"
+blog_authors = {"alex": (author, None)}
+blog_default_author = "alex"
+blog_feed_subtitle = tagline
+blog_feed_length = 20
+post_auto_excerpt = 1
+# ABlog's own page.html would replace Furo's on every page; we own the few
+# ABlog templates we use in _templates/ablog/.
+skip_injecting_base_ablog_templates = True
+
+# Dates without a time are midnight here, and feeds show this offset.
+unscripted_timezone = "Europe/London"
+# Reading time: adults read non-fiction silently at about 230 words a minute.
+unscripted_words_per_minute = 230
+# Preview shows drafts and scheduled essays: UNSCRIPTED_PREVIEW=1 (make serve).
+unscripted_preview = os.environ.get("UNSCRIPTED_PREVIEW") == "1"
+# The build's "now", for scheduled essays; tests and reproducible builds pin it.
+unscripted_now = os.environ.get("UNSCRIPTED_NOW", "")
+
+# -- HTML output (Furo) -------------------------------------------------------------
+
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+templates_path = ["_templates"]
+html_css_files = ["unscripted.css"]
+html_context = {"tagline": tagline}
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/site-navigation.html",
+        # ABlog's widgets, shown on the home page and listings only
+        "ablog/categories.html",
+        "ablog/tagcloud.html",
+        "ablog/archives.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+html_theme_options = {
+    "light_css_variables": {
+        "color-brand-primary": "#8c2f4b",
+        "color-brand-content": "#8c2f4b",
+        "color-brand-visited": "#6b3a64",
+        "font-stack--headings": "Charter, 'Bitstream Charter', 'Sitka Text', Cambria, Georgia, serif",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#f0a3b9",
+        "color-brand-content": "#f0a3b9",
+        "color-brand-visited": "#d9b2e0",
+    },
+    # No "view source" or "edit" buttons: sources are not published.
+    "top_of_page_buttons": [],
+}
+# Sources and the build machine stay private.
+html_copy_source = False
+html_show_sourcelink = False
+html_use_index = False
+html_domain_indices = False
+html_permalinks_icon = "#"

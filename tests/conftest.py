@@ -1,0 +1,147 @@
+"""Build the real site once per session; build small purpose-made sites on demand.
+
+Builds run ``python -m sphinx`` in a subprocess, exactly as ``make html`` and
+Read the Docs do, so the log, the exit status and the output are the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+# A base URL with a path, so that anything assuming the site sits at "/" shows.
+SITE_URL = "https://example.org/unscripted/"
+# The build's pinned "now": essays dated later are scheduled, not published.
+NOW = "2026-06-01T12:00:00+00:00"
+STRICT = ("-n", "-W", "--keep-going")
+# What a project-shaped test site is made from; its content comes from the test.
+SITE_FILES = ("conf.py", "_templates", "_static", "unscripted")
+
+
+@dataclass
+class Build:
+    srcdir: Path
+    outdir: Path
+    returncode: int
+    log: str
+
+    def page(self, path: str) -> HTMLParser:
+        return self.parsed[path]
+
+    @cached_property
+    def parsed(self) -> dict[str, HTMLParser]:
+        return {path: HTMLParser(self.text(path)) for path in self.html_pages}
+
+    @cached_property
+    def html_pages(self) -> list[str]:
+        return sorted(p.relative_to(self.outdir).as_posix() for p in self.outdir.rglob("*.html"))
+
+    @cached_property
+    def feeds(self) -> list[str]:
+        return sorted(p.relative_to(self.outdir).as_posix() for p in self.outdir.rglob("atom.xml"))
+
+    def text(self, path: str) -> str:
+        return (self.outdir / path).read_text(encoding="utf-8")
+
+    def exists(self, path: str) -> bool:
+        return (self.outdir / path).is_file()
+
+    def files(self) -> dict[str, bytes]:
+        return {p.relative_to(self.outdir).as_posix(): p.read_bytes() for p in sorted(self.outdir.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class SiteMaker:
+    """Makes project-shaped sites: the real configuration, the test's content."""
+
+    base: Path
+    count: int = field(default=0)
+
+    def make(self, files: dict[str, str | bytes], *, with_essay: bool = False) -> Path:
+        self.count += 1
+        srcdir = self.base / f"site{self.count}"
+        srcdir.mkdir()
+        for name in SITE_FILES:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, srcdir / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, srcdir / name)
+        defaults = {"index.md": (ROOT / "index.md").read_text(), "about.md": (ROOT / "about.md").read_text()}
+        if with_essay:
+            defaults["posts/2024/the-quiet-lie.md"] = (ROOT / "posts/2024/the-quiet-lie.md").read_text()
+        for rel, content in {**defaults, **files}.items():
+            path = srcdir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return srcdir
+
+
+def sphinx_build(
+    srcdir: Path,
+    outdir: Path,
+    *,
+    options: tuple[str, ...] = STRICT,
+    doctreedir: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Build:
+    command = [sys.executable, "-m", "sphinx", "-b", "html", *options]
+    if doctreedir is not None:
+        command += ["-d", str(doctreedir)]
+    command += [str(srcdir), str(outdir)]
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in {"READTHEDOCS_CANONICAL_URL", "UNSCRIPTED_PREVIEW"}},
+        "SITE_URL": SITE_URL,
+        "UNSCRIPTED_NOW": NOW,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **(env or {}),
+    }
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=environment, cwd=srcdir, timeout=600, check=False
+    )
+    return Build(srcdir, outdir, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real site, built strictly from the repository, once per session."""
+    base = tmp_path_factory.mktemp("site")
+    build = sphinx_build(ROOT, base / "html", doctreedir=base / "doctrees")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> SiteMaker:
+    return SiteMaker(tmp_path)
+
+
+def manuscript() -> tuple[str, list[str]]:
+    """The first essay's title and paragraphs, as delivered, minus the delivery note."""
+    text = (DATA / "the-quiet-lie.txt").read_text(encoding="utf-8")
+    essay = text.split("\n***\n", 1)[1].strip()
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", essay)]
+    assert blocks[0].startswith("### ")
+    return blocks[0][4:], blocks[1:]
+
+
+def resolve(page: str, href: str) -> str:
+    """The output path a relative link on *page* points to (fragment dropped)."""
+    target = href.split("#", 1)[0]
+    if not target:
+        return page
+    return os.path.normpath(os.path.join(os.path.dirname(page), target)).replace(os.sep, "/")

@@ -1,0 +1,138 @@
+"""Atom feeds: valid, absolute, distinct, dated by the essays, discoverable."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from lxml import etree
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from conftest import DATA, ROOT, SITE_URL, manuscript, resolve, sphinx_build
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NS = {"atom": "http://www.w3.org/2005/Atom"}
+EXPECTED_FEEDS = [
+    "essays/atom.xml",
+    "essays/category/reflections/atom.xml",
+    *(
+        f"essays/tag/{slug}/atom.xml"
+        for slug in ["communication", "intimacy", "performance-anxiety", "relationships", "vulnerability"]
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def relax_ng() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(DATA / "atom.rng")))
+
+
+def schematron_rules() -> list[tuple[str, str, str]]:
+    """(context, test, message) of every Schematron assertion in RFC 4287's grammar."""
+    grammar = etree.parse(str(DATA / "atom.rng"))
+    ns = {"s": "http://www.ascc.net/xml/schematron"}
+    return [
+        (rule.get("context"), check.get("test"), check.text)
+        for rule in grammar.iterfind(".//s:rule", ns)
+        for check in rule.iterfind("s:assert", ns)
+    ]
+
+
+def test_site_tag_and_category_feeds_exist(site):
+    assert site.feeds == sorted(EXPECTED_FEEDS)
+
+
+@pytest.mark.parametrize("path", EXPECTED_FEEDS)
+def test_feed_is_valid_atom(site, path, relax_ng):
+    raw = (site.outdir / path).read_bytes()
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+    assert parsed.version == "atom10"
+    tree = etree.fromstring(raw)
+    assert relax_ng.validate(tree), f"{path}: {relax_ng.error_log}"
+    rules = schematron_rules()
+    assert len(rules) >= 3
+    for context, check, message in rules:
+        for node in tree.xpath("//" + context, namespaces=NS) + ([tree] if context == "atom:feed" else []):
+            assert node.xpath(f"boolean({check})", namespaces=NS), f"{path}: {message}"
+
+
+@pytest.mark.parametrize("path", EXPECTED_FEEDS)
+def test_feed_identity_links_and_dates(site, path):
+    tree = etree.fromstring((site.outdir / path).read_bytes())
+    assert tree.findtext(f"{ATOM}id") == SITE_URL + path
+    links = {link.get("rel"): link.get("href") for link in tree.findall(f"{ATOM}link")}
+    assert links["self"] == SITE_URL + path
+    alternate = links["alternate"]
+    assert alternate.startswith(SITE_URL) and site.exists(alternate.removeprefix(SITE_URL))
+    assert tree.findtext(f"{ATOM}author/{ATOM}name") == "Alex Rowan"
+    entries = tree.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    # Dated by the essays, in the configured zone (Europe/London), never the clock.
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert tree.findtext(f"{ATOM}updated") == max(updated) == "2024-03-14T00:00:00+00:00"
+    assert entries[0].findtext(f"{ATOM}published") == "2024-03-14T00:00:00+00:00"
+
+
+def test_feed_ids_are_unique(site):
+    ids = [etree.parse(str(site.outdir / path)).getroot().findtext(f"{ATOM}id") for path in site.feeds]
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("path", EXPECTED_FEEDS)
+def test_every_url_in_the_feed_is_absolute(site, path):
+    tree = etree.fromstring((site.outdir / path).read_bytes())
+    urls = [tree.findtext(f"{ATOM}id"), *(link.get("href") for link in tree.iter(f"{ATOM}link"))]
+    urls += [e.findtext(f"{ATOM}id") for e in tree.iter(f"{ATOM}entry")]
+    urls += [c.get("scheme") for c in tree.iter(f"{ATOM}category")]
+    for content in tree.iter(f"{ATOM}content"):
+        html = HTMLParser(content.text)
+        urls += [node.attributes[a] for a in ("href", "src") for node in html.css(f"[{a}]")]
+    assert urls
+    for url in urls:
+        assert url.startswith(SITE_URL), f"{path}: {url!r} is not absolute on {SITE_URL}"
+        assert site.exists(urlsplit(url.removeprefix(SITE_URL)).path) or url.endswith("/")
+
+
+def test_entry_is_the_full_essay_without_page_furniture(site):
+    tree = etree.parse(str(site.outdir / "essays/atom.xml")).getroot()
+    entry = tree.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id") == SITE_URL + "posts/2024/the-quiet-lie.html"
+    assert entry.findtext(f"{ATOM}title") == "The Quiet Lie We’re Sold About Sex (And How I’m Unlearning It)"
+    assert entry.findtext(f"{ATOM}summary").startswith("Great sex isn’t a performance")
+    assert sorted(c.get("term") for c in entry.iter(f"{ATOM}category")) == [
+        "communication",
+        "intimacy",
+        "performance anxiety",
+        "relationships",
+        "vulnerability",
+    ]
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    html = HTMLParser(content.text)
+    assert [p.text() for p in html.css("p")] == manuscript()[1]
+    assert not html.css("h1, .headerlink, .post-header, .system-message, script")
+    assert str(ROOT) not in content.text
+
+
+def test_every_page_links_its_feeds_for_autodiscovery(site):
+    for path, page in site.parsed.items():
+        feeds = [
+            resolve(path, link.attributes["href"])
+            for link in page.css('head link[rel="alternate"][type="application/atom+xml"]')
+        ]
+        assert "essays/atom.xml" in feeds, path
+        for feed in feeds:
+            assert site.exists(feed), f"{path}: {feed}"
+        if path.startswith(("essays/tag/", "essays/category/")):
+            assert path.removesuffix(".html") + "/atom.xml" in feeds, path
+
+
+def test_entry_dates_use_the_configured_zone_not_the_machines(sites, tmp_path):
+    summer = (ROOT / "posts/2024/the-quiet-lie.md").read_text().replace("date: 2024-03-14", "date: 2024-07-01")
+    srcdir = sites.make({"posts/2024/the-quiet-lie.md": summer})
+    build = sphinx_build(srcdir, tmp_path / "out", doctreedir=tmp_path / "dt", env={"TZ": "Pacific/Auckland"})
+    assert build.returncode == 0, build.log
+    tree = etree.parse(str(tmp_path / "out/essays/atom.xml")).getroot()
+    assert tree.find(f"{ATOM}entry").findtext(f"{ATOM}published") == "2024-07-01T00:00:00+01:00"

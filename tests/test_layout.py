@@ -1,0 +1,97 @@
+"""Every page, ABlog's generated ones included, is a real Furo page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import resolve
+
+NAVIGATION = {
+    "Home": "index.html",
+    "All essays": "essays.html",
+    "Tags": "essays/tag.html",
+    "Archive": "essays/archive.html",
+    "About": "about.html",
+    "Feed": "essays/atom.xml",
+}
+
+
+def test_every_page_has_furos_layout_and_one_main(site):
+    assert len(site.html_pages) >= 15
+    for path, page in site.parsed.items():
+        assert "inheriting from" not in page.text(), f"{path}: Furo's error page"
+        for selector in ("div.page", "aside.sidebar-drawer", "header.mobile-header", "div.main", "footer"):
+            assert page.css_first(selector), f"{path}: no {selector}, so not Furo's layout"
+        mains = page.css("main") + page.css('[role="main"]')
+        assert len(mains) == 1, f"{path}: {len(mains)} main landmarks"
+        assert mains[0].attributes.get("id") == "furo-main-content", path
+        # Furo's theme switch and its script: light, dark and auto modes.
+        assert page.css("button.theme-toggle"), path
+        assert page.css_first('meta[name="viewport"]'), path
+
+
+def test_navigation_reaches_every_destination_from_every_page(site):
+    for path, page in site.parsed.items():
+        nav = page.css_first('nav.site-navigation[aria-label="Site"]')
+        assert nav, path
+        links = {a.text().strip(): resolve(path, a.attributes["href"]) for a in nav.css("a")}
+        assert links == NAVIGATION, path
+        for target in links.values():
+            assert site.exists(target), f"{path}: navigation links to missing {target}"
+        current = [a.text() for a in nav.css('a[aria-current="page"]')]
+        assert current == [t for t, p in NAVIGATION.items() if p == path], path
+
+
+def test_essay_byline_sits_under_the_title_in_the_article(site):
+    page = site.page("posts/2024/the-quiet-lie.html")
+    header = page.css_first("article section > h1").next
+    while header is not None and header.tag == "-text":
+        header = header.next
+    assert header is not None and "post-header" in header.attributes.get("class", "")
+    assert header.css_first("time").attributes["datetime"] == "2024-03-14T00:00:00+00:00"
+    assert "14 March 2024" in header.text()
+    assert "min read" in header.text()
+    links = {a.text(): resolve("posts/2024/the-quiet-lie.html", a.attributes["href"]) for a in header.css("a")}
+    assert links["Alex Rowan"] == "essays/author/alex-rowan.html"
+    assert links["Reflections"] == "essays/category/reflections.html"
+    assert links["performance anxiety"] == "essays/tag/performance-anxiety.html"
+    assert [a.text() for a in header.css('a[rel="tag"]')] == [
+        "intimacy",
+        "relationships",
+        "performance anxiety",
+        "communication",
+        "vulnerability",
+    ]
+    for target in links.values():
+        assert site.exists(target)
+
+
+@pytest.mark.parametrize(
+    ("path", "widgets"),
+    [
+        ("index.html", True),
+        ("essays.html", True),
+        ("essays/tag/intimacy.html", True),
+        ("essays/archive.html", True),
+        ("posts/2024/the-quiet-lie.html", False),
+        ("about.html", False),
+    ],
+)
+def test_blog_widgets_are_furo_styled_and_only_on_listings(site, path, widgets):
+    page = site.page(path)
+    found = page.css("aside.sidebar-drawer nav.essay-widget")
+    assert bool(found) == widgets
+    for widget in found:
+        # Furo's navigation markup: a caption, not a heading element; no bare lists.
+        assert widget.css_first("p.caption .caption-text")
+        assert not widget.css("h1, h2, h3")
+        assert all("toctree-l1" in li.attributes.get("class", "") for li in widget.css("li"))
+
+
+def test_sources_and_build_cache_are_not_published(site):
+    assert not (site.outdir / "_sources").exists()
+    assert not (site.outdir / ".doctrees").exists()
+    assert not list(site.outdir.rglob("*.pickle"))
+    assert not list(site.outdir.rglob("*.doctree"))
+    for path, page in site.parsed.items():
+        assert not page.css('a[href*="_sources/"]'), path

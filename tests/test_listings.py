@@ -1,0 +1,81 @@
+"""Home page, all essays, tags, categories, authors and years list what they should."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import resolve
+
+ESSAY = "posts/2024/the-quiet-lie.html"
+TITLE = "The Quiet Lie We’re Sold About Sex (And How I’m Unlearning It)"
+TAGS = ["communication", "intimacy", "performance-anxiety", "relationships", "vulnerability"]
+
+
+def listed_essays(site, path: str) -> list[str]:
+    page = site.page(path)
+    return [resolve(path, a.attributes["href"]) for a in page.css("ol.essay-list .essay-summary-title a")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "essays.html",
+        *(f"essays/tag/{slug}.html" for slug in TAGS),
+        "essays/category/reflections.html",
+        "essays/author/alex-rowan.html",
+        "essays/2024.html",
+    ],
+)
+def test_listing_shows_the_essay_with_its_excerpt(site, path):
+    assert listed_essays(site, path) == [ESSAY]
+    item = site.page(path).css_first("ol.essay-list li.essay-summary")
+    assert item.css_first(".essay-summary-title").text().strip() == TITLE
+    assert item.css_first("time").attributes["datetime"] == "2024-03-14T00:00:00+00:00"
+    assert "min read" in item.css_first(".essay-meta").text()
+    excerpt = item.css_first(".essay-excerpt")
+    assert excerpt.text().strip().startswith("Great sex isn’t a performance to be graded")
+    # One paragraph, not ABlog's <p><p>.
+    assert len(excerpt.css("p")) == 1 and not excerpt.css("p p")
+
+
+def test_home_page_introduces_the_publication(site):
+    page = site.page("index.html")
+    assert page.css_first("article h1").text(deep=False).strip() == "Unscripted"
+    intro = page.css_first("article section > p").text()
+    assert "performance" in intro
+    more = page.css_first(".essay-list-more a")
+    assert resolve("index.html", more.attributes["href"]) == "essays.html"
+
+
+@pytest.mark.parametrize(
+    ("path", "links"),
+    [
+        ("essays/tag.html", [f"essays/tag/{slug}.html" for slug in TAGS]),
+        ("essays/category.html", ["essays/category/reflections.html"]),
+        ("essays/author.html", ["essays/author/alex-rowan.html"]),
+    ],
+)
+def test_indexes_link_every_collection_with_its_count(site, path, links):
+    items = site.page(path).css("ul.catalog-list li")
+    assert [resolve(path, li.css_first("a").attributes["href"]) for li in items] == links
+    assert all(li.css_first(".count").text() == "1 essay" for li in items)
+
+
+def test_archive_lists_each_year_with_its_essays(site):
+    page = site.page("essays/archive.html")
+    years = page.css("section.archive-year")
+    assert [y.css_first("h2").text().strip() for y in years] == ["2024"]
+    assert resolve("essays/archive.html", years[0].css_first("h2 a").attributes["href"]) == "essays/2024.html"
+    entries = years[0].css("ul.archive-list li a")
+    assert [resolve("essays/archive.html", a.attributes["href"]) for a in entries] == [ESSAY]
+
+
+def test_about_page_exists(site):
+    page = site.page("about.html")
+    assert page.css_first("article h1").text(deep=False).strip() == "About"
+
+
+def test_no_drafts_page_is_published(site):
+    assert not site.exists("essays/drafts.html")
+    assert not any("draft" in path for path in site.html_pages)

@@ -1,0 +1,277 @@
+"""The essay front-matter schema: one place that says what a post may contain.
+
+Parsing is plain Python (no Sphinx) so that every problem can be reported with
+the file and line before Sphinx reads anything. ``posts.py`` calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+# key -> what a writer should put there (used in messages and the README).
+SCHEMA: dict[str, str] = {
+    "date": "required: 2024-03-14, or 2024-03-14T09:30:00+01:00",
+    "updated": "optional: a date like `date`, not earlier than it",
+    "tags": "optional: a YAML list [a, b] or one string",
+    "category": "optional: a YAML list [a, b] or one string",
+    "author": "optional: a key of blog_authors in conf.py (string or list)",
+    "description": "optional: one sentence for listings, feeds and search engines",
+    "image": "optional: path of an image, relative to the post",
+    "draft": "optional: true keeps the essay out of the published site",
+    "content_note": "optional: a short note shown before the essay",
+}
+REQUIRED = ("date",)
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+FENCE_RE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a post, located as precisely as the parser knows."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class PostSourceError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PostSource:
+    """What the front matter and the title line of one essay say."""
+
+    path: str  # relative to the project, POSIX separators
+    title: str
+    date: dt.datetime  # aware
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    description: str | None = None
+    image: str | None = None
+    draft: bool = False
+    content_note: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def slug(self) -> str:
+        return Path(self.path).stem
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, list[str]]:
+    """Return (yaml text or None, line number where the body starts, body lines)."""
+    lines = text.splitlines()
+    if not lines or not FENCE_RE.match(lines[0]):
+        return None, 1, lines
+    for index in range(1, len(lines)):
+        if FENCE_RE.match(lines[index]):
+            return "\n".join(lines[1:index]), index + 2, lines[index + 1 :]
+    return "\n".join(lines[1:]), len(lines) + 1, []
+
+
+def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) -> PostSource:
+    """Parse and validate one essay; raise PostSourceError listing every problem."""
+    rel = path.relative_to(root).as_posix()
+    problems: list[Problem] = []
+
+    def problem(message: str, line: int | None = None) -> None:
+        problems.append(Problem(rel, line, message))
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PostSourceError(
+            [Problem(rel, line, "is not UTF-8 text; re-save the file with UTF-8 encoding")]
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+
+    if not SLUG_RE.fullmatch(path.stem):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", path.stem.lower())) or "my-essay"
+        problem(
+            f"file name {path.name!r} is not a URL slug; rename it to {suggestion}.md "
+            "(lower-case letters, digits and single hyphens)"
+        )
+
+    front, body_line, body = split_front_matter(text)
+    if front is None:
+        raise PostSourceError(
+            problems
+            + [Problem(rel, 1, "has no front matter; start the file with a '---' block holding at least `date:`")]
+        )
+
+    data, key_lines = _load_yaml(front, problem)
+    title = _title(body, body_line, problem)
+    if data is None:
+        raise PostSourceError(problems)
+
+    for key, line in key_lines.items():
+        if key not in SCHEMA:
+            close = difflib.get_close_matches(str(key), SCHEMA, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problem(f"unknown front-matter key {key!r}{hint} (known keys: {', '.join(SCHEMA)})", line)
+    for key in REQUIRED:
+        if key not in data:
+            problem(f"front matter has no `{key}:`; add one, e.g. `{key}: {dt.date.today().isoformat()}`", 2)
+
+    def parse_date(key: str) -> dt.datetime | None:
+        return _date(data[key], key, key_lines[key], timezone, problem) if key in data else None
+
+    date = parse_date("date")
+    updated = parse_date("updated")
+    if date and updated and updated < date:
+        problem(f"`updated` ({updated.date()}) is earlier than `date` ({date.date()})", key_lines["updated"])
+
+    labels = {key: _labels(data, key, key_lines, problem) for key in ("tags", "category", "author")}
+    for author in labels["author"]:
+        if author not in authors:
+            known = ", ".join(sorted(authors)) or "none"
+            problem(
+                f"unknown author {author!r}; use a key of blog_authors in conf.py ({known})",
+                key_lines["author"],
+            )
+
+    text_values = {key: _text(data, key, key_lines, problem) for key in ("description", "image", "content_note")}
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problem(f"`draft` must be true or false, not {draft!r}", key_lines.get("draft"))
+        draft = False
+
+    if problems or date is None or title is None:
+        raise PostSourceError(problems)
+    return PostSource(
+        path=rel,
+        title=title,
+        date=date,
+        updated=updated,
+        tags=labels["tags"],
+        categories=labels["category"],
+        authors=labels["author"],
+        description=text_values["description"],
+        image=text_values["image"],
+        draft=draft,
+        content_note=text_values["content_note"],
+        lines={key: line for key, line in key_lines.items()},
+    )
+
+
+def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
+    """Return the front matter and the line (in the file) of each key."""
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+        data = yaml.load(front, Loader=yaml.SafeLoader)  # noqa: S506 (SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = getattr(error, "problem", None) or str(error)
+        problem(f"front matter is not valid YAML: {reason}", mark.line + 2 if mark else 2)
+        return None, {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or (node is not None and not isinstance(node, yaml.MappingNode)):
+        problem("front matter must be `key: value` lines", 2)
+        return None, {}
+    key_lines: dict[str, int] = {}
+    for key_node, _ in node.value if node is not None else ():
+        key = key_node.value
+        line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening ---
+        if key in key_lines:
+            problem(f"front-matter key {key!r} is given twice (first on line {key_lines[key]})", line)
+        key_lines[key] = line
+    return data, key_lines
+
+
+def _title(body: list[str], first_line: int, problem) -> str | None:
+    for offset, line in enumerate(body):
+        if not line.strip():
+            continue
+        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            return match.group(1)
+        problem(
+            "the essay must begin with its title as a `# Title` heading, right after the front matter",
+            first_line + offset,
+        )
+        return None
+    problem("the essay has no title and no text; add a `# Title` line after the front matter", first_line)
+    return None
+
+
+def _date(value, key: str, line: int, timezone: ZoneInfo, problem) -> dt.datetime | None:
+    """Accept an ISO 8601 date, or a date-time with an explicit offset."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?", text):
+            problem(
+                f"`{key}: {value}` is not an ISO 8601 date; write it as YYYY-MM-DD "
+                "(e.g. 2024-03-14) so that day and month cannot be confused",
+                line,
+            )
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) > 10 else dt.date.fromisoformat(text)
+        except ValueError as error:
+            problem(f"`{key}: {value}` is not a real date ({error})", line)
+            return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            problem(
+                f"`{key}: {value.isoformat()}` has a time but no UTC offset; "
+                f"add one, e.g. {value.isoformat()}+00:00, or give only the date",
+                line,
+            )
+            return None
+        return value.astimezone(timezone)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0, 0), tzinfo=timezone)
+    problem(f"`{key}` must be a date like 2024-03-14, not {value!r}", line)
+    return None
+
+
+def _labels(data: dict, key: str, key_lines: dict[str, int], problem) -> tuple[str, ...]:
+    """Tags, categories and authors: a YAML list, or one string (commas separate)."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    line = key_lines.get(key)
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = value
+    else:
+        problem(f"`{key}` must be a list of words like [intimacy, trust] or one string", line)
+        return ()
+    labels = [" ".join(item.split()) for item in items]
+    if any(not label for label in labels):
+        problem(f"`{key}` has an empty entry; remove the stray comma or blank item", line)
+    seen: list[str] = []
+    for label in labels:
+        if label and label not in seen:
+            seen.append(label)
+    return tuple(seen)
+
+
+def _text(data: dict, key: str, key_lines: dict[str, int], problem) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problem(f"`{key}` must be a non-empty piece of text", key_lines.get(key))
+        return None
+    return " ".join(value.split())

@@ -1,0 +1,44 @@
+"""Site navigation and feed autodiscovery, the same on every page.
+
+Furo's sidebar normally shows the toctree; a publication's navigation is a
+fixed set of destinations instead, and none of them depends on the essays, so
+adding an essay does not change every page.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from unscripted import __version__
+from unscripted.feeds import FEED_FILE
+from unscripted.posts import published_blog
+
+
+def navigation_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    blog = published_blog(app)
+    pathto = context["pathto"]
+    site_feed = f"{blog.posts.docname}/{FEED_FILE}"
+    destinations = [
+        ("Home", app.config.root_doc),
+        ("All essays", blog.posts.docname),
+        ("Tags", blog.tags.docname),
+        ("Archive", blog.archive.docname),
+        ("About", "about"),
+    ]
+    context["unscripted_nav"] = [
+        {"title": title, "url": pathto(docname), "current": docname == pagename} for title, docname in destinations
+    ]
+    context["unscripted_site_feed"] = {"url": pathto(site_feed, resource=True), "title": app.config.blog_title}
+    feeds = [{"url": pathto(site_feed, resource=True), "title": f"{app.config.blog_title}: all essays"}]
+    page_feed = context.get("unscripted_page_feed")
+    if page_feed:
+        feeds.append({"url": pathto(page_feed["path"], resource=True), "title": page_feed["title"]})
+    context["unscripted_feeds"] = feeds
+    if pagename == app.config.root_doc:
+        context["unscripted_listing"] = True
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("unscripted.posts")
+    app.connect("html-page-context", navigation_context)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,307 @@
+"""Essays: validate every post before Sphinx reads it, then keep one record each.
+
+ABlog still recognises posts and groups them into tags, categories, authors and
+years. This module writes around the parts of ABlog that fail silently:
+
+* every post is checked against ``frontmatter.SCHEMA`` first; any problem stops
+  the build with the file and line, before anything is written;
+* drafts and essays dated after "now" are left out of the production build
+  entirely (``exclude_patterns``), so no page, feed, sitemap or search index
+  can mention them; ``unscripted_preview`` shows them;
+* ABlog's own draft rule uses the build machine's clock and crashes on dates
+  with an offset, so it is handed naive dates in the site's time zone and told
+  that nothing is in the future;
+* ABlog keeps a deep copy of every post's doctree in the environment; we drop
+  it (our feeds read the written pages) to keep memory flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import ablog.blog
+from ablog.blog import Blog, slugify
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from unscripted import __version__
+from unscripted.frontmatter import Problem, PostSource, PostSourceError, read_post
+
+logger = logging.getLogger(__name__)
+
+POSTS_DIR = "posts"
+POST_PATH_RE = re.compile(r"posts/(\d{4})/[^/]+\.md")
+WORD_RE = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
+
+
+
+@dataclass
+class PostRecord:
+    """Everything the listings, feeds and metadata need to know about one essay."""
+
+    docname: str
+    title: str  # as rendered (plain text), not as typed
+    source: PostSource
+    words: int
+    excerpt_html: str = ""  # rendered once, relative to the post's own page
+    pending_excerpt: list[nodes.Node] = field(default_factory=list, repr=False)
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.source.date
+
+    @property
+    def updated(self) -> dt.datetime:
+        return self.source.updated or self.source.date
+
+    @property
+    def is_draft(self) -> bool:
+        return self.source.draft
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        return max(1, round(self.words / words_per_minute))
+
+
+def site_timezone(config: Config) -> ZoneInfo:
+    try:
+        return ZoneInfo(config.unscripted_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unscripted_timezone = {config.unscripted_timezone!r} is not an IANA time zone "
+            "(e.g. 'Europe/London')"
+        ) from None
+
+
+def build_now(config: Config) -> dt.datetime:
+    """The build's "now": pinned by ``unscripted_now`` (tests, reproducible builds)."""
+    if not config.unscripted_now:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        now = dt.datetime.fromisoformat(config.unscripted_now.replace("Z", "+00:00"))
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        raise ConfigError(
+            f"unscripted_now = {config.unscripted_now!r} must be an ISO 8601 date-time with an offset"
+        )
+    return now
+
+
+def records(env: BuildEnvironment) -> dict[str, PostRecord]:
+    if not hasattr(env, "unscripted_posts"):
+        env.unscripted_posts = {}
+    return env.unscripted_posts
+
+
+def published_blog(app: Sphinx) -> Blog:
+    """ABlog's post registry, filled from the environment if it is still empty."""
+    blog = Blog(app)
+    if not blog:
+        ablog.post.register_posts(app)
+    return blog
+
+
+# -- Before reading: validate every essay, decide what is published ----------
+
+
+def scan_posts(app: Sphinx, config: Config) -> None:
+    # ABlog keeps its registry on the class; a second build in one process
+    # (tests, the preview server) must not see the first one's posts.
+    Blog._dict.clear()
+    # We decide what is a draft; ABlog's rule compares with the machine's clock.
+    ablog.blog.TOMORROW = ablog.blog.FUTURE
+    # We render ABlog's sidebar widgets ourselves; its tag-cloud CSS is unused.
+    ablog_css = str(Path(ablog.__file__).parent / "stylesheets")
+    config.html_static_path = [p for p in config.html_static_path if p != ablog_css]
+
+    srcdir = Path(app.srcdir)
+    timezone = site_timezone(config)
+    now = build_now(config)
+    authors = set(config.blog_authors)
+    sources: dict[str, PostSource] = {}
+    problems: list[Problem] = []
+    for path in sorted((srcdir / POSTS_DIR).rglob("*.md")):
+        rel = path.relative_to(srcdir).as_posix()
+        try:
+            source = read_post(path, srcdir, timezone=timezone, authors=authors)
+        except PostSourceError as error:
+            problems.extend(error.problems)
+            continue
+        match = POST_PATH_RE.fullmatch(rel)
+        if not match:
+            problems.append(
+                Problem(rel, None, f"essays live at posts/YYYY/<slug>.md; move it to posts/{source.date.year}/{path.name}")
+            )
+        elif int(match.group(1)) != source.date.year:
+            problems.append(
+                Problem(rel, source.lines.get("date"), f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}")
+            )
+        sources[rel[: -len(".md")]] = source
+    problems.extend(_collisions(sources.values(), config))
+    if problems:
+        stop_before_reading(problems)
+
+    hidden = []
+    for docname, source in sources.items():
+        if source.draft:
+            hidden.append(docname)
+            if not config.unscripted_preview:
+                logger.info("draft: %s.md is not published (remove `draft: true` to publish it)", docname)
+        elif source.date > now:
+            hidden.append(docname)
+            if not config.unscripted_preview:
+                logger.info(
+                    "scheduled: %s.md will appear in the first build after %s",
+                    docname,
+                    source.date.isoformat(),
+                )
+    if not config.unscripted_preview:
+        config.exclude_patterns = [*config.exclude_patterns, *(f"{d}.md" for d in hidden)]
+        for docname in hidden:
+            del sources[docname]
+    app.unscripted_sources = sources
+
+
+def stop_before_reading(problems: list[Problem]) -> None:
+    """Report each problem as ``file:line: ERROR: ...`` and end the build, writing nothing.
+
+    A raised SphinxError would bury the message under Sphinx's crash report
+    (versions, traceback); a writer needs only the file, the line and the fix.
+    """
+    for problem in problems:
+        logger.error(problem.message, location=f"{problem.path}:{problem.line or 1}")
+    logger.error("%d problem(s) in the essays above; nothing was built.", len(problems))
+    raise SystemExit(1)
+
+
+def _collisions(sources, config: Config) -> list[Problem]:
+    """Labels that ABlog would silently merge or lose."""
+    problems = []
+    by_slug: dict[str, PostSource] = {}
+    for source in sources:
+        if source.slug in by_slug:
+            problems.append(
+                Problem(
+                    source.path,
+                    None,
+                    f"the slug {source.slug!r} is already used by {by_slug[source.slug].path}; "
+                    "rename one of the files (ABlog labels posts by file name)",
+                )
+            )
+        by_slug.setdefault(source.slug, source)
+    for key, attribute in (("tags", "tags"), ("category", "categories")):
+        seen: dict[str, tuple[str, PostSource]] = {}
+        for source in sources:
+            for label in getattr(source, attribute):
+                slug = slugify(label)
+                line = source.lines.get(key)
+                if not slug:
+                    problems.append(
+                        Problem(source.path, line, f"the {key} {label!r} has no letters or digits to make a URL from")
+                    )
+                    continue
+                first = seen.setdefault(slug, (label, source))
+                if first[0] != label:
+                    problems.append(
+                        Problem(
+                            source.path,
+                            line,
+                            f"the {key} {label!r} and {first[0]!r} (in {first[1].path}) would share one page, "
+                            f"{config.blog_path}/{'tag' if key == 'tags' else key}/{slug}; spell them the same "
+                            "or make them differ in letters or digits",
+                        )
+                    )
+    return problems
+
+
+# -- While reading: one record per essay; hand ABlog clean values ------------
+
+
+def record_post(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    source = getattr(app, "unscripted_sources", {}).get(docname)
+    if source is None:
+        return
+    timezone = site_timezone(app.config)
+    for info in env.ablog_posts.get(docname, []):
+        info["date"] = info["update"] = source.date.astimezone(timezone).replace(tzinfo=None)
+        if source.updated:
+            info["update"] = source.updated.astimezone(timezone).replace(tzinfo=None)
+        info["tags"] = list(source.tags)
+        info["category"] = list(source.categories)
+        info["author"] = list(source.authors)
+        info["doctree"] = None
+        info["excerpt"] = []
+
+    section = next(iter(doctree.findall(nodes.section)), None)
+    body = [child for child in section.children if not isinstance(child, nodes.title)] if section else []
+    opening = next((child for child in body if isinstance(child, nodes.paragraph)), None)
+    records(env)[docname] = PostRecord(
+        docname=docname,
+        title=section[0].astext() if section else source.title,
+        source=source,
+        words=_count_words(body),
+        pending_excerpt=[] if source.description or opening is None else [opening.deepcopy()],
+    )
+
+
+def _count_words(body: list[nodes.Node]) -> int:
+    skip = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
+    count = 0
+    for part in body:
+        for text in part.findall(nodes.Text):
+            if not any(isinstance(ancestor, skip) for ancestor in _ancestors(text, part)):
+                count += len(WORD_RE.findall(text.astext()))
+    return count
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node):
+    while node is not None:
+        yield node
+        if node is stop:
+            return
+        node = node.parent
+
+
+def render_excerpts(app: Sphinx, env: BuildEnvironment) -> None:
+    from unscripted.fragments import FragmentRenderer
+
+    pending = [record for record in records(env).values() if record.pending_excerpt]
+    if not pending:
+        return
+    renderer = FragmentRenderer(app)
+    for record in pending:
+        record.excerpt_html = renderer.render(record.pending_excerpt, record.docname)
+        record.pending_excerpt = []
+
+
+def purge_post(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    records(env).pop(docname, None)
+
+
+def merge_posts(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    records(env).update({d: r for d, r in records(other).items() if d in docnames})
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("ablog")
+    app.add_config_value("unscripted_timezone", "UTC", "env", types=frozenset({str}))
+    app.add_config_value("unscripted_words_per_minute", 230, "env", types=frozenset({int}))
+    app.add_config_value("unscripted_preview", False, "env", types=frozenset({bool}))
+    # "now" moves every build; it must not invalidate the environment by itself.
+    app.add_config_value("unscripted_now", "", "", types=frozenset({str}))
+    app.connect("config-inited", scan_posts, priority=600)  # after ABlog's own
+    app.connect("doctree-read", record_post, priority=600)  # after ABlog's process_posts
+    app.connect("env-updated", render_excerpts)
+    app.connect("env-purge-doc", purge_post)
+    app.connect("env-merge-info", merge_posts)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
