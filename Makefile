@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 BUILD := _build
 # Strict: a broken reference or any warning (ABlog's included) fails the build.
 SPHINXOPTS ?= -n -W --keep-going
+# Reproducible builds: where a date is needed, it is the last commit's.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help html serve test lock audit clean
@@ -28,7 +33,8 @@ serve: $(BIN)/.build-deps ## Live preview with drafts on http://127.0.0.1:8000/
 		--host 127.0.0.1 --port 8000 --watch _templates --watch _static --watch unscripted \
 		. $(BUILD)/preview
 
-test: $(BIN)/.test-deps ## Run the whole test suite (sets up everything it needs)
+test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test suite (sets up everything it needs)
+	tests/install-tools.sh
 	$(BIN)/python -m pytest
 
 lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requirements*.in
@@ -42,6 +48,10 @@ audit: $(BIN)/.test-deps ## Check the locked requirements for known vulnerabilit
 
 clean: ## Remove the build output (keeps the virtual environment)
 	rm -rf $(BUILD)
+
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || tests/install-tools.sh
+	npm ci --ignore-scripts --no-audit --no-fund
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

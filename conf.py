@@ -50,6 +50,8 @@ extensions = [
     "unscripted.post_page",
     "unscripted.navigation",
     "unscripted.feeds",
+    "unscripted.seo",
+    "unscripted.brand_images",
 ]
 
 # -- Essays (MyST) ----------------------------------------------------------------
@@ -83,7 +85,24 @@ unscripted_preview = os.environ.get("UNSCRIPTED_PREVIEW") == "1"
 # The build's "now", for scheduled essays; tests and reproducible builds pin it.
 unscripted_now = os.environ.get("UNSCRIPTED_NOW", "")
 
-# -- HTML output (Furo) -------------------------------------------------------------
+# -- Look (Furo) ----------------------------------------------------------------------
+
+# The palette, in one place: the theme, the icons and the social cards use it.
+unscripted_colours = {
+    "brand": "#8c2f4b",  # deep rose; 7.6:1 on white
+    "brand_on_dark": "#f0a3b9",  # 9.0:1 on Furo's dark background
+    "visited": "#6b3a64",
+    "visited_on_dark": "#d9b2e0",
+    "ink": "#1c1417",
+    "paper": "#ffffff",
+}
+# For search engines, and for pages with nothing more specific to say.
+unscripted_description = (
+    "Unscripted: personal essays on sex, closeness and communication, "
+    "about intimacy without the performance."
+)
+
+# -- HTML output ------------------------------------------------------------------------
 
 html_theme = "furo"
 html_title = project
@@ -106,15 +125,15 @@ html_sidebars = {
 }
 html_theme_options = {
     "light_css_variables": {
-        "color-brand-primary": "#8c2f4b",
-        "color-brand-content": "#8c2f4b",
-        "color-brand-visited": "#6b3a64",
-        "font-stack--headings": "Charter, 'Bitstream Charter', 'Sitka Text', Cambria, Georgia, serif",
+        "color-brand-primary": unscripted_colours["brand"],
+        "color-brand-content": unscripted_colours["brand"],
+        "color-brand-visited": unscripted_colours["visited"],
+        "font-stack--headings": "'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia, serif",
     },
     "dark_css_variables": {
-        "color-brand-primary": "#f0a3b9",
-        "color-brand-content": "#f0a3b9",
-        "color-brand-visited": "#d9b2e0",
+        "color-brand-primary": unscripted_colours["brand_on_dark"],
+        "color-brand-content": unscripted_colours["brand_on_dark"],
+        "color-brand-visited": unscripted_colours["visited_on_dark"],
     },
     # No "view source" or "edit" buttons: sources are not published.
     "top_of_page_buttons": [],

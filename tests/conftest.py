@@ -98,8 +98,9 @@ def sphinx_build(
     options: tuple[str, ...] = STRICT,
     doctreedir: Path | None = None,
     env: dict[str, str] | None = None,
+    wrapper: tuple[str, ...] = (),
 ) -> Build:
-    command = [sys.executable, "-m", "sphinx", "-b", "html", *options]
+    command = [*wrapper, sys.executable, "-m", "sphinx", "-b", "html", *options]
     if doctreedir is not None:
         command += ["-d", str(doctreedir)]
     command += [str(srcdir), str(outdir)]
@@ -145,3 +146,33 @@ def resolve(page: str, href: str) -> str:
     if not target:
         return page
     return os.path.normpath(os.path.join(os.path.dirname(page), target)).replace(os.sep, "/")
+
+
+@pytest.fixture(scope="session")
+def served_site(site):
+    """The real site over HTTP on 127.0.0.1, as a browser sees it."""
+    from tools import serve
+
+    with serve(site.outdir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tools import CHROMIUM_ARGS, chromium
+
+    with sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield chrome
+        chrome.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tools import MEASUREMENTS
+
+    if MEASUREMENTS:
+        terminalreporter.section("measurements (recorded, not gated)")
+        for line in MEASUREMENTS:
+            terminalreporter.write_line(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 import feedparser
@@ -9,7 +11,11 @@ import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from conftest import DATA, ROOT, SITE_URL, manuscript, resolve, sphinx_build
+from unscripted.feeds import page_content
+
+from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
+
+ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NS = {"atom": "http://www.w3.org/2005/Atom"}
@@ -129,8 +135,68 @@ def test_every_page_links_its_feeds_for_autodiscovery(site):
             assert path.removesuffix(".html") + "/atom.xml" in feeds, path
 
 
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+@pytest.mark.parametrize("path", EXPECTED_FEEDS)
+def test_dates_are_rfc3339_with_a_zone_and_never_in_the_future(site, path):
+    tree = etree.fromstring((site.outdir / path).read_bytes())
+    dates = [node.text for node in tree.iter(f"{ATOM}updated", f"{ATOM}published")]
+    assert len(dates) >= 3
+    for text in dates:
+        assert RFC3339.fullmatch(text), f"{path}: {text!r}"
+        assert dt.datetime.fromisoformat(text) <= dt.datetime.fromisoformat(NOW), f"{path}: {text} is in the future"
+
+
+@pytest.mark.parametrize("path", EXPECTED_FEEDS)
+def test_entries_are_unique_and_content_is_inert(site, path):
+    tree = etree.fromstring((site.outdir / path).read_bytes())
+    entry_ids = [entry.findtext(f"{ATOM}id") for entry in tree.iter(f"{ATOM}entry")]
+    assert len(entry_ids) == len(set(entry_ids))
+    for content in tree.iter(f"{ATOM}content", f"{ATOM}summary"):
+        html = HTMLParser(content.text)
+        assert not html.css("script, object, embed, meta, iframe, style, form, base"), path
+        assert not [n for n in html.css("*") if any(a.startswith("on") for a in n.attributes)], path
+        for leak in ("system-message", "System Message", str(ROOT), "/tmp/", "Traceback", ".md:"):
+            assert leak not in content.text, f"{path}: {leak!r} leaked into the feed"
+
+
+def test_feed_and_entry_ids_stay_the_same_when_the_site_changes(site, sites, tmp_path):
+    """Readers key entries by id: adding an essay must not change existing ids."""
+    other = ESSAY_SOURCE.replace("# The Quiet Lie", "# Another Lie").replace("date: 2024-03-14", "date: 2024-05-02")
+    build = sphinx_build(sites.make({"posts/2024/another.md": other}, with_essay=True), tmp_path / "out")
+    assert build.returncode == 0, build.log
+
+    def ids(root, feed):
+        tree = etree.parse(str(root / feed)).getroot()
+        return tree.findtext(f"{ATOM}id"), {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}id") for e in tree.iter(f"{ATOM}entry")}
+
+    for feed in EXPECTED_FEEDS:
+        before_id, before = ids(site.outdir, feed)
+        after_id, after = ids(build.outdir, feed)
+        assert after_id == before_id
+        assert before.items() <= after.items()
+
+
+def test_feed_content_is_stripped_of_active_content_and_furniture(tmp_path):
+    """Defence in depth: whatever a page holds, its feed entry carries no active content."""
+    page = tmp_path / "essay.html"
+    page.write_text(
+        '<html><body><article role="main"><section id="s"><h1>T<a class="headerlink" href="#s">#</a></h1>'
+        '<div class="post-header">by me</div><p onclick="steal()">Kept <a href="javascript:steal()">text</a>'
+        '<img src="../../_images/x.png" alt="x"></p><script>steal()</script><iframe src="https://x"></iframe>'
+        '<div class="system-message">/home/me/x.md:3</div><p><a href="other.html#f">more</a></p>'
+        "</section></article></body></html>"
+    )
+    html = page_content(page, SITE_URL + "posts/2024/essay.html")
+    assert html == (
+        '<p>Kept <a>text</a><img src="https://example.org/unscripted/_images/x.png" alt="x"></p>'
+        '<p><a href="https://example.org/unscripted/posts/2024/other.html#f">more</a></p>'
+    )
+
+
 def test_entry_dates_use_the_configured_zone_not_the_machines(sites, tmp_path):
-    summer = (ROOT / "posts/2024/the-quiet-lie.md").read_text().replace("date: 2024-03-14", "date: 2024-07-01")
+    summer = ESSAY_SOURCE.replace("date: 2024-03-14", "date: 2024-07-01")
     srcdir = sites.make({"posts/2024/the-quiet-lie.md": summer})
     build = sphinx_build(srcdir, tmp_path / "out", doctreedir=tmp_path / "dt", env={"TZ": "Pacific/Auckland"})
     assert build.returncode == 0, build.log

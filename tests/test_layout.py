@@ -82,9 +82,9 @@ def test_blog_widgets_are_furo_styled_and_only_on_listings(site, path, widgets):
     found = page.css("aside.sidebar-drawer nav.essay-widget")
     assert bool(found) == widgets
     for widget in found:
-        # Furo's navigation markup: a caption, not a heading element; no bare lists.
-        assert widget.css_first("p.caption .caption-text")
-        assert not widget.css("h1, h2, h3")
+        # Furo's navigation markup: a heading styled as Furo's captions; no bare lists.
+        assert [h.tag for h in widget.css("h1, h2, h3, h4, h5, h6")] == ["h2"]
+        assert widget.css_first("h2.caption > .caption-text")
         assert all("toctree-l1" in li.attributes.get("class", "") for li in widget.css("li"))
 
 

@@ -29,8 +29,11 @@ FEED_FILE = "atom.xml"
 # entry has its own), permalinks, our byline, and docutils' error reports, which
 # can carry paths of the build machine.
 NOT_CONTENT_CLASSES = ("headerlink", "post-header", "system-message", "system-messages", "not-in-feed")
+# Feed readers must never be handed active content, whatever an essay holds.
+UNSAFE_ELEMENTS = ("script", "noscript", "style", "link", "meta", "base", "object", "embed", "iframe", "form")
 NOT_CONTENT = " | ".join(
-    [".//h1"] + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
+    [".//h1", *(f".//{name}" for name in UNSAFE_ELEMENTS)]
+    + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
 )
 
 
@@ -123,6 +126,10 @@ def page_content(page: Path, url: str) -> str:
     article = document.find(".//article[@role='main']")
     for element in article.xpath(NOT_CONTENT):
         element.drop_tree()
+    for element in article.iter():
+        for name, value in list(element.attrib.items()):
+            if name.startswith("on") or value.strip().lower().startswith("javascript:"):
+                del element.attrib[name]
     article.make_links_absolute(url, resolve_base_href=False)
     sections = article.findall("section")
     container = sections[0] if len(sections) == 1 else article

@@ -84,11 +84,11 @@ def entries(app: Sphinx, posts, page: str) -> list[Entry]:
 # -- Listing pages ------------------------------------------------------------
 
 CATALOGS = (
-    # attribute of Blog, page title, title of one collection's page
-    ("tags", "Tags", "Essays tagged “{}”"),
-    ("category", "Categories", "Essays in {}"),
-    ("author", "Authors", "Essays by {}"),
-    ("archive", "Archive", "Essays from {}"),
+    # attribute of Blog, index title, index description, title of one collection's page
+    ("tags", "Tags", "Every tag used in {site}, with its essays.", "Essays tagged “{}”"),
+    ("category", "Categories", "The categories of {site}’s essays.", "Essays in {}"),
+    ("author", "Authors", "The writers of {site}.", "Essays by {}"),
+    ("archive", "Archive", "Every essay in {site}, year by year.", "Essays from {}"),
 )
 FEEDS_FOR = {"tags", "category"}
 
@@ -99,17 +99,20 @@ def listing_pages(app: Sphinx):
         return
     blog = published_blog(app)
     all_posts = blog.posts
+    site = app.config.project
     yield (
         all_posts.docname,
         collection_context(app, all_posts, "All essays", feed=feed_path(all_posts)),
         "ablog/collection.html",
     )
-    for attribute, catalog_title, page_title in CATALOGS:
+    for attribute, catalog_title, description, page_title in CATALOGS:
         catalog: Catalog = getattr(blog, attribute)
         groups = [c for c in catalog if len(c)]
         if not groups:
             continue
-        yield (catalog.docname, catalog_context(app, catalog, catalog_title, groups), "ablog/catalog.html")
+        context = catalog_context(app, catalog, catalog_title, groups)
+        context["unscripted_description"] = description.format(site=site)
+        yield (catalog.docname, context, "ablog/catalog.html")
         for collection in groups:
             feed = feed_path(collection) if attribute in FEEDS_FOR else None
             yield (
@@ -121,8 +124,10 @@ def listing_pages(app: Sphinx):
 
 def collection_context(app: Sphinx, collection: Collection, title: str, *, feed: str | None) -> dict:
     page = collection.docname
+    site = app.config.project
     return {
         "title": title,
+        "unscripted_description": f"{title} — {site}, newest first: {len(collection)} essay{'s' if len(collection) != 1 else ''}.",
         "entries": entries(app, collection, page),
         "unscripted_listing": True,
         "unscripted_page_feed": {"path": feed, "title": f"{app.config.blog_title}: {title}"} if feed else None,
