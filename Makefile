@@ -2,7 +2,7 @@
 # `make help` lists everything else. Needs Python 3.11+ and make.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD := _build
 # Strict: a broken reference or any warning (ABlog's included) fails the build.
@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve test lock audit clean
+.PHONY: help html serve post test lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,10 +28,17 @@ html: $(BIN)/.build-deps ## Build the site into _build/html (swapped in only if 
 	rm -rf $(BUILD)/html.old
 	@echo "Built: $(BUILD)/html/index.html"
 
-serve: $(BIN)/.build-deps ## Live preview with drafts on http://127.0.0.1:8000/
-	UNSCRIPTED_PREVIEW=1 $(BIN)/sphinx-autobuild -b html $(SPHINXOPTS) -d $(BUILD)/preview-doctrees \
-		--host 127.0.0.1 --port 8000 --watch _templates --watch _static --watch unscripted \
+PORT ?= 8000
+serve: $(BIN)/.build-deps ## Live preview, drafts and scheduled essays included, on http://127.0.0.1:8000/
+	SITE_URL=http://127.0.0.1:$(PORT)/ UNSCRIPTED_PREVIEW=1 PYTHONDONTWRITEBYTECODE=1 \
+	$(BIN)/sphinx-autobuild -b html $(SPHINXOPTS) -d $(BUILD)/preview-doctrees \
+		--host 127.0.0.1 --port $(PORT) \
+		$(foreach dir,.git .venv _build node_modules tests benchmarks,--ignore $(dir)) \
+		--re-ignore '/__pycache__/|\.pyc$$|\.sw[px]$$|~$$|/\.\#' \
 		. $(BUILD)/preview
+
+post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title"
+	$(BIN)/python -m unscripted.new_post "$(TITLE)"
 
 test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test suite (sets up everything it needs)
 	tests/install-tools.sh

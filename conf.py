@@ -44,14 +44,16 @@ extensions = [
     "ablog",
     # local (unscripted/): one concern per module
     "unscripted.output",
-    "unscripted.root_logger",
+    "unscripted.strict",
     "unscripted.posts",
+    "unscripted.essay_checks",
     "unscripted.listings",
     "unscripted.post_page",
     "unscripted.navigation",
     "unscripted.feeds",
     "unscripted.seo",
     "unscripted.brand_images",
+    "unscripted.incremental",
 ]
 
 # -- Essays (MyST) ----------------------------------------------------------------

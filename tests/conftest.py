@@ -26,7 +26,7 @@ SITE_URL = "https://example.org/unscripted/"
 NOW = "2026-06-01T12:00:00+00:00"
 STRICT = ("-n", "-W", "--keep-going")
 # What a project-shaped test site is made from; its content comes from the test.
-SITE_FILES = ("conf.py", "_templates", "_static", "unscripted")
+SITE_FILES = ("conf.py", "_templates", "_static", "unscripted", "Makefile", "requirements.txt")
 
 
 @dataclass

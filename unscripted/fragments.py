@@ -7,6 +7,7 @@ post, and rebase its relative links for whichever page shows it.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from urllib.parse import urljoin, urlsplit
@@ -15,6 +16,7 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransformer
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.html import HTMLWriter
@@ -35,7 +37,7 @@ class FragmentRenderer:
         document = new_document(docname, self.settings)
         for node in fragment:
             document.append(node.deepcopy())
-        self.app.env.resolve_references(document, docname, builder)
+        self.resolve_references(document, docname)
         saved = builder.imgpath, getattr(builder, "current_docname", None)
         builder.imgpath = relative_uri(builder.get_target_uri(docname), "_images")
         builder.current_docname = docname
@@ -45,6 +47,23 @@ class FragmentRenderer:
         finally:
             builder.imgpath, builder.current_docname = saved
         return "".join(translator.fragment).strip()
+
+
+    def resolve_references(self, document: nodes.document, docname: str) -> None:
+        """Sphinx's post-transforms, as ``env.resolve_references`` applies them, but
+        without emitting ``doctree-resolved``: a fragment is not a page, and page
+        handlers (ABlog's among them) must not run for it."""
+        env = self.app.env
+        backup = env.current_document
+        env.current_document = copy.copy(backup)
+        env.current_document.docname = docname
+        try:
+            transformer = SphinxTransformer(document)
+            transformer.set_environment(env)
+            transformer.add_transforms(self.app.registry.get_post_transforms())
+            transformer.apply_transforms()
+        finally:
+            env.current_document = backup
 
 
 def is_relative(url: str) -> bool:

@@ -149,6 +149,13 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
             )
 
     text_values = {key: _text(data, key, key_lines, problem) for key in ("description", "image", "content_note")}
+    image = text_values["image"]
+    if image and (re.match(r"[a-z][a-z0-9+.-]*:|//", image) or not (path.parent / image).is_file()):
+        problem(
+            f"`image: {image}` is not a file next to the essay; put the image in {path.parent.relative_to(root).as_posix()}/ "
+            "and give its file name",
+            key_lines["image"],
+        )
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         problem(f"`draft` must be true or false, not {draft!r}", key_lines.get("draft"))
@@ -172,11 +179,21 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
     )
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text: ``_date`` checks them with their line."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
     """Return the front matter and the line (in the file) of each key."""
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.load(front, Loader=yaml.SafeLoader)  # noqa: S506 (SafeLoader)
+        node = yaml.compose(front, Loader=FrontMatterLoader)
+        data = yaml.load(front, Loader=FrontMatterLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from unscripted import __version__
 from unscripted.feeds import feed_path
 from unscripted.fragments import rebase
-from unscripted.posts import PostRecord, published_blog, records
+from unscripted.posts import PostRecord, build_now, published_blog, records
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Entry:
     summary: Markup
     categories: tuple[Link, ...]
     tags: tuple[Link, ...]
-    draft: bool
+    status: str  # "published"; "draft" or "scheduled" in preview only
 
 
 def human_date(app: Sphinx, record: PostRecord) -> str:
@@ -72,7 +72,7 @@ def entry(app: Sphinx, post: Post, record: PostRecord, page: str) -> Entry:
         summary=summary,
         categories=links(post.category),
         tags=links(post.tags),
-        draft=record.is_draft,
+        status=record.status(build_now(app.config)),
     )
 
 

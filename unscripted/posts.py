@@ -62,9 +62,11 @@ class PostRecord:
     def updated(self) -> dt.datetime:
         return self.source.updated or self.source.date
 
-    @property
-    def is_draft(self) -> bool:
-        return self.source.draft
+    def status(self, now: dt.datetime) -> str:
+        """"published", or (only ever seen in preview) "draft" or "scheduled"."""
+        if self.source.draft:
+            return "draft"
+        return "scheduled" if self.date > now else "published"
 
     def reading_minutes(self, words_per_minute: int) -> int:
         return max(1, round(self.words / words_per_minute))
@@ -147,7 +149,7 @@ def scan_posts(app: Sphinx, config: Config) -> None:
         sources[rel[: -len(".md")]] = source
     problems.extend(_collisions(sources.values(), config))
     if problems:
-        stop_before_reading(problems)
+        stop_build(problems, "nothing was built")
 
     hidden = []
     for docname, source in sources.items():
@@ -170,15 +172,15 @@ def scan_posts(app: Sphinx, config: Config) -> None:
     app.unscripted_sources = sources
 
 
-def stop_before_reading(problems: list[Problem]) -> None:
-    """Report each problem as ``file:line: ERROR: ...`` and end the build, writing nothing.
+def stop_build(problems: list[Problem], outcome: str) -> None:
+    """Report each problem as ``file:line: ERROR: ...`` and end the build before it writes.
 
     A raised SphinxError would bury the message under Sphinx's crash report
     (versions, traceback); a writer needs only the file, the line and the fix.
     """
     for problem in problems:
         logger.error(problem.message, location=f"{problem.path}:{problem.line or 1}")
-    logger.error("%d problem(s) in the essays above; nothing was built.", len(problems))
+    logger.error("%d problem(s) in the essays above; %s.", len(problems), outcome)
     raise SystemExit(1)
 
 

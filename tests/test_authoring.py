@@ -1,0 +1,174 @@
+"""A writer's mistakes are caught with the file, the line and the fix; drafts never leak."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, sphinx_build
+
+ESSAY = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
+BODY = "\n# A Title\n\nFirst paragraph.\n"
+
+
+def post(front: str, body: str = BODY) -> str:
+    return f"---\n{front.strip()}\n---\n{body}"
+
+
+# (name, files, file the message names, its line, what the message says)
+BAD_INPUT = [
+    ("malformed YAML", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a, b")}, "posts/2024/bad.md", 3, "not valid YAML"),
+    ("no front matter", {"posts/2024/bad.md": BODY}, "posts/2024/bad.md", 1, "has no front matter"),
+    ("missing date", {"posts/2024/bad.md": post("tags: [a]")}, "posts/2024/bad.md", 2, "no `date:`"),
+    ("ambiguous date", {"posts/2024/bad.md": post("date: 01/02/2024")}, "posts/2024/bad.md", 2, "not an ISO 8601 date"),
+    ("impossible date", {"posts/2024/bad.md": post("date: 2024-02-30")}, "posts/2024/bad.md", 2, "not a real date"),
+    ("date-time without offset", {"posts/2024/bad.md": post("date: 2024-03-14T09:30:00")}, "posts/2024/bad.md", 2, "no UTC offset"),
+    ("updated before date", {"posts/2024/bad.md": post("date: 2024-03-14\nupdated: 2024-03-01")}, "posts/2024/bad.md", 3, "earlier than `date`"),
+    ("no title", {"posts/2024/bad.md": post("date: 2024-03-14", "\nJust text.\n")}, "posts/2024/bad.md", 5, "`# Title`"),
+    ("unknown key", {"posts/2024/bad.md": post("date: 2024-03-14\ntag: [a]")}, "posts/2024/bad.md", 3, "did you mean 'tags'"),
+    ("duplicate key", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a]\ntags: [b]")}, "posts/2024/bad.md", 4, "given twice"),
+    ("unknown author", {"posts/2024/bad.md": post("date: 2024-03-14\nauthor: bob")}, "posts/2024/bad.md", 3, "unknown author 'bob'"),
+    ("draft not a boolean", {"posts/2024/bad.md": post("date: 2024-03-14\ndraft: soon")}, "posts/2024/bad.md", 3, "true or false"),
+    ("tags sharing a page", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [C++, C#]")}, "posts/2024/bad.md", 3, "would share one page"),
+    (
+        "tags sharing a page across essays",
+        {"posts/2024/one.md": post("date: 2024-03-14\ntags: [C]"), "posts/2024/two.md": post("date: 2024-03-15\ntags: [c]")},
+        "posts/2024/two.md",
+        3,
+        "'c' and 'C' (in posts/2024/one.md) would share one page",
+    ),
+    ("tag with no URL", {"posts/2024/bad.md": post("date: 2024-03-14\ncategory: '++'")}, "posts/2024/bad.md", 3, "no letters or digits"),
+    (
+        "two essays with one slug",
+        {"posts/2024/hello.md": post("date: 2024-03-14"), "posts/2025/hello.md": post("date: 2025-01-02")},
+        "posts/2025/hello.md",
+        1,
+        "already used by posts/2024/hello.md",
+    ),
+    ("file name not a slug", {"posts/2024/My Essay.md": post("date: 2024-03-14")}, "posts/2024/My Essay.md", 1, "rename it to my-essay.md"),
+    ("wrong year folder", {"posts/2023/bad.md": post("date: 2024-03-14")}, "posts/2023/bad.md", 2, "move it to posts/2024/"),
+    ("outside a year folder", {"posts/bad.md": post("date: 2024-03-14")}, "posts/bad.md", 1, "posts/YYYY/<slug>.md"),
+    (
+        "not UTF-8",
+        {"posts/2024/bad.md": post("date: 2024-03-14", "\n# Caf\xe9\n").encode("latin-1")},
+        "posts/2024/bad.md",
+        5,
+        "not UTF-8",
+    ),
+    ("missing image in front matter", {"posts/2024/bad.md": post("date: 2024-03-14\nimage: cover.png")}, "posts/2024/bad.md", 3, "not a file next to the essay"),
+    ("raw script", {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n<script>alert(1)</script>\n")}, "posts/2024/bad.md", 9, "<script>"),
+    (
+        "inline event handler",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\nSee <img src="x.png" onerror="steal()">.\n')},
+        "posts/2024/bad.md",
+        9,
+        "event handlers",
+    ),
+    (
+        "javascript: link",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n[Click](javascript:alert(1)) here.\n")},
+        "posts/2024/bad.md",
+        9,
+        "javascript: URLs",
+    ),
+    (
+        "embedded iframe",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\n<iframe src="https://example.com/"></iframe>\n')},
+        "posts/2024/bad.md",
+        9,
+        "link to them instead",
+    ),
+    ("missing image", {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](cover.png)\n")}, "posts/2024/bad.md", 9, "does not exist"),
+    (
+        "remote image",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](https://example.com/c.png)\n")},
+        "posts/2024/bad.md",
+        9,
+        "on another site",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "path", "line", "says"), [case[1:] for case in BAD_INPUT], ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize("strict", [True, False], ids=["make", "plain"])
+def test_bad_input_stops_the_build_before_anything_is_written(sites, tmp_path, files, path, line, says, strict):
+    build = sphinx_build(sites.make(files), tmp_path / "out", options=("-n", "-W", "--keep-going") if strict else ())
+    assert build.returncode != 0
+    assert f"{path}:{line}: ERROR: " in build.log, build.log
+    assert says in build.log, build.log
+    assert "Traceback" not in build.log
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()], "something was published"
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["make", "plain"])
+def test_link_to_a_missing_page_fails_the_build(sites, tmp_path, strict):
+    files = {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\nSee [the other essay](other.md).\n")}
+    build = sphinx_build(sites.make(files), tmp_path / "out", options=("-n", "-W", "--keep-going") if strict else ())
+    assert build.returncode != 0
+    assert "posts/2024/bad.md:9: WARNING: " in build.log, build.log
+
+
+def test_every_problem_is_reported_at_once(sites, tmp_path):
+    files = {
+        "posts/2024/one.md": post("date: 01/02/2024\ntag: [a]"),
+        "posts/2024/two.md": post("date: 2024-03-14\nauthor: bob"),
+    }
+    build = sphinx_build(sites.make(files), tmp_path / "out")
+    assert build.returncode != 0
+    for expected in ("posts/2024/one.md:2: ERROR", "posts/2024/one.md:3: ERROR", "posts/2024/two.md:3: ERROR"):
+        assert expected in build.log
+    assert "3 problem(s) in the essays above; nothing was built." in build.log
+
+
+def test_lists_and_single_strings_for_tags_and_categories(sites, tmp_path):
+    files = {
+        "posts/2024/lists.md": post("date: 2024-03-14\ncategory: [Reflections, Letters]\ntags: [first tag, second]"),
+        "posts/2024/strings.md": post("date: 2024-03-15\ncategory: Letters\ntags: solo", "\n# Strings\n\nText.\n"),
+    }
+    build = sphinx_build(sites.make(files), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    for page in ("essays/category/reflections.html", "essays/category/letters.html", "essays/tag/first-tag.html"):
+        assert build.exists(page), page
+    letters = build.page("essays/category/letters.html").css("ol.essay-list .essay-summary-title")
+    assert [a.text().strip() for a in letters] == ["Strings", "A Title"]
+    assert build.exists("essays/tag/solo.html")
+
+
+DRAFT = post("date: 2024-05-01\ndraft: true\ntags: [secret-tag]", "\n# A Private Draft\n\nUnfinished.\n")
+SCHEDULED = post("date: 2026-09-01\ntags: [later-tag]", "\n# A Scheduled Essay\n\nComing soon.\n")
+
+
+def drafts_site(sites):
+    return sites.make({"posts/2024/private.md": DRAFT, "posts/2026/later.md": SCHEDULED}, with_essay=True)
+
+
+def test_production_leaves_drafts_and_scheduled_essays_out_of_everything(sites, tmp_path):
+    build = sphinx_build(drafts_site(sites), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert build.log.count("scheduled: posts/2026/later.md will appear in the first build after 2026-09-01") == 1
+    assert "draft: posts/2024/private.md is not published" in build.log
+    files = build.files()
+    assert "essays/drafts.html" not in files
+    for name, content in files.items():  # pages, listings, feeds, search index, everything
+        for leak in (b"Private Draft", b"Scheduled Essay", b"private.html", b"later.html", b"secret-tag", b"later-tag"):
+            assert leak not in content, f"{leak!r} in {name}"
+
+
+def test_preview_shows_drafts_and_scheduled_essays_marked_as_such(sites, tmp_path):
+    build = sphinx_build(drafts_site(sites), tmp_path / "out", env={"UNSCRIPTED_PREVIEW": "1"})
+    assert build.returncode == 0, build.log
+    assert build.exists("posts/2024/private.html") and build.exists("posts/2026/later.html")
+    badges = {
+        item.css_first(".essay-summary-title").text().strip(): (item.css_first(".draft-badge") or item).text().strip()
+        for item in build.page("essays.html").css("li.essay-summary")
+    }
+    assert badges["A Private Draft"] == "Draft"
+    assert badges["A Scheduled Essay"] == "Scheduled"
+    assert build.page("posts/2024/private.html").css_first(".post-header .draft-badge").text() == "Draft"
+
+
+def test_a_scheduled_essay_appears_once_its_date_has_come(sites, tmp_path):
+    build = sphinx_build(drafts_site(sites), tmp_path / "out", env={"UNSCRIPTED_NOW": "2026-09-01T00:00:01+01:00"})
+    assert build.returncode == 0, build.log
+    assert build.exists("posts/2026/later.html")
+    assert not build.exists("posts/2024/private.html")
+    assert "scheduled:" not in build.log

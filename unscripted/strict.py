@@ -1,0 +1,55 @@
+"""Unscripted's builds are strict however they are started.
+
+* Every warning fails the build, also for a plain ``sphinx-build`` without
+  ``-W`` (as Read the Docs and most people run it): the exit status is 1.
+* ABlog reports some problems with ``logging.warning(...)`` on Python's root
+  logger, which bypasses Sphinx, so ``-W`` never sees them. During a build we
+  forward those records to Sphinx as warnings.
+"""
+
+from __future__ import annotations
+
+import logging as stdlib_logging
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from unscripted import __version__
+
+logger = logging.getLogger(__name__)
+
+
+class ForwardToSphinx(stdlib_logging.Handler):
+    """Re-log root-logger records (not named loggers) as Sphinx warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(level=stdlib_logging.WARNING)
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        return record.name == "root"
+
+    def emit(self, record: stdlib_logging.LogRecord) -> None:
+        logger.warning("%s (logged by %s:%d)", record.getMessage(), record.pathname, record.lineno, type="root-logger")
+
+
+def forward_root_logger(app: Sphinx) -> None:
+    handler = ForwardToSphinx()
+    root = stdlib_logging.getLogger()
+    root.addHandler(handler)
+    app.connect("build-finished", lambda app, exc: root.removeHandler(handler), priority=900)
+
+
+def fail_on_warnings(app: Sphinx, exception: Exception | None) -> None:
+    # Sphinx counts warnings in a private attribute; -W uses the same count
+    # (and with -W, Sphinx fails the build itself).
+    if getattr(app, "_fail_on_warnings", False):
+        return
+    if exception is None and getattr(app, "_warncount", 0) and app.statuscode == 0:
+        logger.error("Unscripted builds are strict: the warnings above fail this build.")
+        app.statuscode = 1
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", forward_root_logger)
+    app.connect("build-finished", fail_on_warnings, priority=950)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
