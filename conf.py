@@ -7,6 +7,7 @@ Declarative on purpose: behaviour lives in the local extensions under
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent.resolve()))
 
@@ -42,6 +43,8 @@ extensions = [
     # third-party
     "myst_parser",
     "ablog",
+    "sphinxext.opengraph",
+    "notfound.extension",
     # local (unscripted/): one concern per module
     "unscripted.output",
     "unscripted.strict",
@@ -52,6 +55,7 @@ extensions = [
     "unscripted.navigation",
     "unscripted.feeds",
     "unscripted.seo",
+    "unscripted.sitemap",
     "unscripted.brand_images",
     "unscripted.incremental",
 ]
@@ -86,6 +90,28 @@ unscripted_words_per_minute = 230
 unscripted_preview = os.environ.get("UNSCRIPTED_PREVIEW") == "1"
 # The build's "now", for scheduled essays; tests and reproducible builds pin it.
 unscripted_now = os.environ.get("UNSCRIPTED_NOW", "")
+
+# -- Search engines, social sites, lost readers ---------------------------------
+
+ogp_site_url = SITE_URL
+ogp_site_name = project
+# Our own cards (unscripted/social_cards.py): 1200x630, in the site's type and colours.
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+# Read the Docs pull-request previews must not be indexed.
+unscripted_noindex = os.environ.get("READTHEDOCS_VERSION_TYPE") == "external"
+# The 404 page is served at any depth: its links start from the site's path.
+notfound_urls_prefix = urlsplit(SITE_URL).path
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>Nothing lives at this address: perhaps an essay was renamed, or the link was mistyped.</p>"
+        f'<p>Start again from <a href="{notfound_urls_prefix}index.html">the home page</a>, '
+        f'browse <a href="{notfound_urls_prefix}essays.html">all essays</a>, '
+        f'or <a href="{notfound_urls_prefix}search.html">search</a>.</p>'
+    ),
+}
 
 # -- Look (Furo) ----------------------------------------------------------------------
 

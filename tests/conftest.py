@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -140,11 +141,16 @@ def manuscript() -> tuple[str, list[str]]:
     return blocks[0][4:], blocks[1:]
 
 
+BASE_PATH = urlsplit(SITE_URL).path  # "/unscripted/": root-relative links start here
+
+
 def resolve(page: str, href: str) -> str:
-    """The output path a relative link on *page* points to (fragment dropped)."""
-    target = href.split("#", 1)[0]
+    """The output path a relative (or root-relative) link on *page* points to, fragment dropped."""
+    target = href.split("#", 1)[0].split("?", 1)[0]
     if not target:
         return page
+    if target.startswith(BASE_PATH):
+        return target.removeprefix(BASE_PATH)
     return os.path.normpath(os.path.join(os.path.dirname(page), target)).replace(os.sep, "/")
 
 
@@ -153,7 +159,7 @@ def served_site(site):
     """The real site over HTTP on 127.0.0.1, as a browser sees it."""
     from tools import serve
 
-    with serve(site.outdir) as url:
+    with serve(site.outdir, BASE_PATH) as url:
         yield url
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Puts the system tools the test suite drives in place: Chromium (axe-core,
 # Lighthouse, screenshots), a Java runtime (the Nu HTML Checker), libfaketime
-# (the reproducibility test) and Node.js/npm (the checkers themselves).
+# (the reproducibility test), shellcheck (for actionlint) and Node.js/npm
+# (the checkers themselves).
 #
 # As root on Debian or Ubuntu (CI) it installs them with apt. Elsewhere it
 # uses Playwright's own Chromium if there is no system one, and otherwise
@@ -13,6 +14,7 @@ have_chromium() { command -v chromium >/dev/null || command -v chromium-browser 
 have_chromium || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v faketime >/dev/null || missing+=(faketime)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v npm >/dev/null || missing+=(nodejs npm)
 # Chromium needs some fonts to render pages; Debian's minimal images have none.
 [ -d /usr/share/fonts/truetype/dejavu ] || [ "$(uname)" != Linux ] || missing+=(fonts-dejavu-core)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from feed_rules import json_feed_problems, rss_problems
 from unscripted.feeds import page_content
 
 from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
@@ -45,8 +47,52 @@ def schematron_rules() -> list[tuple[str, str, str]]:
     ]
 
 
+FORMATS = ("atom.xml", "rss.xml", "feed.json")
+LISTINGS = [path.removesuffix("/atom.xml") for path in EXPECTED_FEEDS]
+
+
 def test_site_tag_and_category_feeds_exist(site):
     assert site.feeds == sorted(EXPECTED_FEEDS)
+    for listing in LISTINGS:
+        for name in FORMATS:
+            assert site.exists(f"{listing}/{name}"), f"{listing}/{name}"
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_rss_follows_the_rss_2_rules(site, listing):
+    path = f"{listing}/rss.xml"
+    raw = (site.outdir / path).read_bytes()
+    assert rss_problems(raw, self_url=SITE_URL + path, now=dt.datetime.fromisoformat(NOW)) == []
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_json_feed_follows_its_schema_and_rules(site, listing):
+    path = f"{listing}/feed.json"
+    raw = (site.outdir / path).read_bytes()
+    assert json_feed_problems(json.loads(raw), feed_url=SITE_URL + path, now=dt.datetime.fromisoformat(NOW)) == []
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_the_three_formats_carry_the_same_entries(site, listing):
+    """feedparser reads Atom and RSS; JSON Feed (which it cannot read) is compared field by field."""
+    seen = {}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((site.outdir / f"{listing}/{name}").read_bytes())
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+        seen[name] = [
+            (e.id, e.link, e.title, dt.datetime(*e.published_parsed[:6], tzinfo=dt.timezone.utc), e.content[0].value, sorted(t.term for t in e.tags))
+            for e in parsed.entries
+        ]
+    items = json.loads((site.outdir / f"{listing}/feed.json").read_bytes())["items"]
+    seen["feed.json"] = [
+        (i["id"], i["url"], i["title"], dt.datetime.fromisoformat(i["date_published"]), i["content_html"], sorted(i["tags"]))
+        for i in items
+    ]
+    assert seen["atom.xml"] == seen["rss.xml"] == seen["feed.json"]
+    assert len(seen["atom.xml"]) == 1
 
 
 @pytest.mark.parametrize("path", EXPECTED_FEEDS)
@@ -122,17 +168,21 @@ def test_entry_is_the_full_essay_without_page_furniture(site):
     assert str(ROOT) not in content.text
 
 
+DISCOVERY = {"atom.xml": "application/atom+xml", "rss.xml": "application/rss+xml", "feed.json": "application/feed+json"}
+
+
 def test_every_page_links_its_feeds_for_autodiscovery(site):
     for path, page in site.parsed.items():
-        feeds = [
-            resolve(path, link.attributes["href"])
-            for link in page.css('head link[rel="alternate"][type="application/atom+xml"]')
-        ]
-        assert "essays/atom.xml" in feeds, path
+        feeds = {
+            resolve(path, link.attributes["href"]): link.attributes["type"]
+            for link in page.css('head link[rel="alternate"]')
+        }
+        expected = {f"essays/{name}": kind for name, kind in DISCOVERY.items()}
+        if path.startswith(("essays/tag/", "essays/category/")):
+            expected |= {path.removesuffix(".html") + f"/{name}": kind for name, kind in DISCOVERY.items()}
+        assert feeds == expected, path
         for feed in feeds:
             assert site.exists(feed), f"{path}: {feed}"
-        if path.startswith(("essays/tag/", "essays/category/")):
-            assert path.removesuffix(".html") + "/atom.xml" in feeds, path
 
 
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")

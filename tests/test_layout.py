@@ -95,3 +95,23 @@ def test_sources_and_build_cache_are_not_published(site):
     assert not list(site.outdir.rglob("*.doctree"))
     for path, page in site.parsed.items():
         assert not page.css('a[href*="_sources/"]'), path
+
+
+def test_printing_an_essay_prints_the_essay_and_its_byline_only(site, served_site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(served_site + "posts/2024/the-quiet-lie.html", wait_until="load")
+
+        def shown(selector: str) -> bool:
+            return page.eval_on_selector(selector, "e => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0")
+
+        assert shown(".sidebar-drawer") and shown("nav.site-navigation")
+        page.emulate_media(media="print")
+        for selector in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".theme-toggle-container", "nav.site-navigation"):
+            assert not shown(selector), selector
+        for selector in ("article h1", ".post-header .post-byline", ".post-tags", "article section > p"):
+            assert shown(selector), selector
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+    finally:
+        context.close()

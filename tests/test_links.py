@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from conftest import ROOT, SITE_URL, sphinx_build
+from conftest import BASE_PATH, ROOT, SITE_URL, sphinx_build
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 URL_ATTRIBUTES = ("href", "src", "poster", "data")
@@ -18,12 +18,14 @@ URL_ATTRIBUTES = ("href", "src", "poster", "data")
 def target_of(page: str, url: str) -> tuple[str, str] | None:
     """(output path, fragment) of an internal URL on *page*; None if external."""
     if url.startswith(SITE_URL):
-        url = "/" + url.removeprefix(SITE_URL)
+        url = BASE_PATH + url.removeprefix(SITE_URL)
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None
-    if parts.path.startswith("/"):
-        path = parts.path.lstrip("/")
+    if parts.path.startswith(BASE_PATH):
+        path = unquote(parts.path.removeprefix(BASE_PATH))
+    elif parts.path.startswith("/"):
+        return ("/" + parts.path, "")  # outside the site: reported as missing
     else:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
     if path == "." or path.endswith("/") or not path:

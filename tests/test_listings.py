@@ -32,7 +32,7 @@ def test_listing_shows_the_essay_with_its_excerpt(site, path):
     item = site.page(path).css_first("ol.essay-list li.essay-summary")
     assert item.css_first(".essay-summary-title").text().strip() == TITLE
     assert item.css_first("time").attributes["datetime"] == "2024-03-14T00:00:00+00:00"
-    assert "min read" in item.css_first(".essay-meta").text()
+    assert "2 min read (475 words)" in item.css_first(".essay-meta").text()
     excerpt = item.css_first(".essay-excerpt")
     assert excerpt.text().strip().startswith("Great sex isn’t a performance to be graded")
     # One paragraph, not ABlog's <p><p>.
@@ -54,21 +54,13 @@ def test_home_page_introduces_the_publication(site):
         ("essays/tag.html", [f"essays/tag/{slug}.html" for slug in TAGS]),
         ("essays/category.html", ["essays/category/reflections.html"]),
         ("essays/author.html", ["essays/author/alex-rowan.html"]),
+        ("essays/archive.html", ["essays/2024.html"]),
     ],
 )
 def test_indexes_link_every_collection_with_its_count(site, path, links):
     items = site.page(path).css("ul.catalog-list li")
     assert [resolve(path, li.css_first("a").attributes["href"]) for li in items] == links
     assert all(li.css_first(".count").text() == "1 essay" for li in items)
-
-
-def test_archive_lists_each_year_with_its_essays(site):
-    page = site.page("essays/archive.html")
-    years = page.css("section.archive-year")
-    assert [y.css_first("h2").text().strip() for y in years] == ["2024"]
-    assert resolve("essays/archive.html", years[0].css_first("h2 a").attributes["href"]) == "essays/2024.html"
-    entries = years[0].css("ul.archive-list li a")
-    assert [resolve("essays/archive.html", a.attributes["href"]) for a in entries] == [ESSAY]
 
 
 def test_about_page_exists(site):

@@ -67,20 +67,41 @@ def program(name: str, package: str) -> str:
     return found
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under its base path, and its 404.html for anything missing, like a host does."""
+
+    prefix = "/"
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
         pass
 
+    def translate_path(self, path: str) -> str:
+        if path.startswith(self.prefix):
+            return super().translate_path("/" + path.removeprefix(self.prefix))
+        return str(Path(self.directory) / ".outside-the-site")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory, "404.html")
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve *directory* on 127.0.0.1 (a free port); yield its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve *directory* at *prefix* on 127.0.0.1 (a free port); yield the site's URL."""
+    handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

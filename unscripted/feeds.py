@@ -1,30 +1,36 @@
-"""Full-text Atom feeds for the site and for every tag and category.
+"""Full-text feeds, in Atom, RSS 2.0 and JSON Feed 1.1, for the site and every tag and category.
 
 Replaces ABlog's feed writer, whose feeds share one ``<id>``, take
 ``<updated>`` from the clock and dates from the machine's time zone, keep
 relative links inside ``<content>``, and are not written at all without
-``blog_baseurl``. Entry content is taken from each essay's written page, so it
-is exactly what readers of the site see, rendered once.
+``blog_baseurl``. Each entry's content is taken once from the essay's written
+page, so it is exactly what readers of the site see; the three formats of a
+feed carry the same entries. A feed file is only rewritten when it changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
-from ablog.blog import Collection, Post
+from ablog.blog import Post
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
 from unscripted import __version__
+from unscripted.brand_images import card_path, write_if_changed
 from unscripted.posts import PostRecord, published_blog, records
 
-logger = logging.getLogger(__name__)
-
-FEED_FILE = "atom.xml"
+# (file name, media type, name readers know it by)
+FORMATS = (
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("rss.xml", "application/rss+xml", "RSS"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Parts of an essay page that are page furniture, not the essay: the title (the
 # entry has its own), permalinks, our byline, and docutils' error reports, which
 # can carry paths of the build machine.
@@ -39,32 +45,48 @@ NOT_CONTENT = " | ".join(
 
 @dataclass(frozen=True)
 class Feed:
-    path: str  # output path, relative to the site root
+    listing: str  # docname of the page the feed follows; its files live under it
     title: str
-    page: str  # docname of the HTML page this feed follows
     posts: tuple[Post, ...]  # newest first
 
+    def path(self, file_name: str) -> str:
+        return f"{self.listing}/{file_name}"
 
-def feed_path(collection: Collection) -> str:
-    return f"{collection.docname}/{FEED_FILE}"
+
+@dataclass(frozen=True)
+class Item:
+    """One essay as every feed format carries it."""
+
+    url: str
+    title: str
+    published: dt.datetime
+    updated: dt.datetime
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    content: str
+    image: str
+
+
+def feed_links(app: Sphinx, listing: str, title: str) -> list[dict[str, str]]:
+    """The feeds of a listing page, for ``<link rel="alternate">`` and visible links."""
+    site = app.config.blog_title
+    name = site if listing == published_blog(app).posts.docname else f"{site}: {title}"
+    return [
+        {"path": f"{listing}/{file_name}", "type": media_type, "title": f"{name} ({label})", "label": label}
+        for file_name, media_type, label in FORMATS
+    ]
 
 
 def site_feeds(app: Sphinx) -> list[Feed]:
     """Every feed the site publishes: the whole site, each tag, each category."""
     blog = published_blog(app)
     title = app.config.blog_title
-    feeds = [Feed(feed_path(blog.posts), title, blog.posts.docname, tuple(blog.posts))]
+    feeds = [Feed(blog.posts.docname, title, tuple(blog.posts))]
     for catalog, label in ((blog.tags, "tagged"), (blog.category, "in")):
         for collection in catalog:
             if len(collection):
-                feeds.append(
-                    Feed(
-                        feed_path(collection),
-                        f"{title}: essays {label} “{collection.name}”",
-                        collection.docname,
-                        tuple(collection),
-                    )
-                )
+                feeds.append(Feed(collection.docname, f"{title}: essays {label} “{collection.name}”", tuple(collection)))
     return feeds
 
 
@@ -72,52 +94,121 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     posts = records(app.env)
+    items: dict[str, Item] = {}  # each essay's page is read once for all its feeds
+
+    def item_for(post: Post) -> Item:
+        if post.docname not in items:
+            items[post.docname] = make_item(app, post, posts[post.docname])
+        return items[post.docname]
+
     for feed in site_feeds(app):
-        xml = atom(app, feed, posts)
-        target = Path(app.outdir, feed.path)
-        if target.is_file() and target.read_bytes() == xml:
-            continue  # unchanged: keep the file (and its timestamp) as it is
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(xml)
+        entries = [item_for(p) for p in feed.posts if p.docname in posts][: app.config.blog_feed_length]
+        for file_name, _, _ in FORMATS:
+            write_if_changed(Path(app.outdir, feed.path(file_name)), render(app, feed, entries, file_name))
 
 
-def atom(app: Sphinx, feed: Feed, posts: dict[str, PostRecord]) -> bytes:
+def make_item(app: Sphinx, post: Post, record: PostRecord) -> Item:
+    base = app.config.blog_baseurl
+    url = base + app.builder.get_target_uri(post.docname)
+    summary = record.source.description or lxml.html.fromstring(record.excerpt_html or "<p></p>").text_content()
+    return Item(
+        url=url,
+        title=record.title,
+        published=record.date,
+        updated=record.updated,
+        authors=tuple(author.name for author in post.author),
+        tags=tuple(tag.name for tag in post.tags),
+        summary=" ".join(summary.split()),
+        content=page_content(Path(app.outdir, app.builder.get_target_uri(post.docname)), url),
+        image=base + card_path(post.docname),
+    )
+
+
+def render(app: Sphinx, feed: Feed, items: list[Item], file_name: str) -> bytes:
     config = app.config
     base = config.blog_baseurl
-    entries = [post for post in feed.posts if post.docname in posts][: config.blog_feed_length]
+    page_url = base + app.builder.get_target_uri(feed.listing)
+    feed_url = base + feed.path(file_name)
+    # An empty feed has no essays to date it by; the epoch is stable across builds.
+    updated = max((item.updated for item in items), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    if file_name == "feed.json":
+        return json_feed(app, feed, items, page_url, feed_url)
 
     generator = FeedGenerator()
-    generator.id(base + feed.path)
+    generator.id(feed_url)
     generator.title(feed.title)
     generator.subtitle(config.blog_feed_subtitle)
-    generator.author({"name": config.author})
-    generator.link(href=base + app.builder.get_target_uri(feed.page), rel="alternate")
-    generator.link(href=base + feed.path, rel="self")
+    generator.description(config.blog_feed_subtitle)
+    generator.author({"name": config.author, "uri": base + app.builder.get_target_uri("about")})
+    # feedgen takes RSS's <link> from the last link given: the page, not the feed.
+    generator.link(href=feed_url, rel="self", type=dict((f, t) for f, t, _ in FORMATS)[file_name])
+    generator.link(href=page_url, rel="alternate")
     generator.language(config.language)
-    generator.generator("Sphinx with ABlog", version=__version__, uri="https://ablog.readthedocs.io/")
+    generator.generator("Unscripted (Sphinx, ABlog, feedgen)", version=__version__)
     generator.rights(f"© {config.copyright}")
-    newest = max((posts[post.docname].updated for post in entries), default=None)
-    # An empty feed has no posts to date it by; the epoch is stable across builds.
-    generator.updated(newest or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
-
-    for post in entries:
-        record = posts[post.docname]
-        url = base + app.builder.get_target_uri(post.docname)
+    generator.logo(base + "apple-touch-icon.png")
+    generator.updated(updated)
+    rss = file_name == "rss.xml"
+    tag_index = base + app.builder.get_target_uri(published_blog(app).tags.docname)
+    if rss:
+        generator.load_extension("dc")
+    for item in items:
         entry = generator.add_entry(order="append")
-        entry.id(url)
-        entry.title(record.title)
-        entry.link(href=url, rel="alternate")
-        entry.published(record.date)
-        entry.updated(record.updated)
-        for author in post.author:
-            entry.author({"name": author.name})
-        for tag in post.tags:
-            entry.category(term=tag.name, label=tag.name, scheme=base + app.builder.get_target_uri(tag.docname))
-        summary = record.source.description or lxml.html.fromstring(record.excerpt_html or "<p></p>").text_content()
-        if summary:
-            entry.summary(summary)
-        entry.content(page_content(Path(app.outdir, app.builder.get_target_uri(post.docname)), url), type="html")
-    return generator.atom_str(pretty=True)
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.published(item.published)
+        entry.updated(item.updated)
+        for author in item.authors:
+            if rss:
+                entry.dc.dc_creator(author)  # RSS's <author> must be an e-mail address
+            else:
+                entry.author({"name": author})
+        for name in item.tags:
+            entry.category(term=name, label=name, scheme=tag_index)
+        if item.summary:
+            entry.summary(item.summary)
+        entry.content(item.content, type="html")
+    if rss:
+        return generator.rss_str(pretty=True)
+    return generator.atom_str(pretty=True, extensions=False)
+
+
+def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_url: str) -> bytes:
+    config = app.config
+    base = config.blog_baseurl
+
+    def date(value: dt.datetime) -> str:
+        return value.isoformat(timespec="seconds")
+
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": page_url,
+        "feed_url": feed_url,
+        "description": config.blog_feed_subtitle,
+        "icon": base + "icon-512.png",
+        "favicon": base + "apple-touch-icon.png",
+        "authors": [{"name": config.author, "url": base + app.builder.get_target_uri("about")}],
+        "language": config.language,
+        "items": [
+            {
+                "id": item.url,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content,
+                "summary": item.summary,
+                "image": item.image,
+                "date_published": date(item.published),
+                "date_modified": date(item.updated),
+                "authors": [{"name": name} for name in item.authors],
+                "tags": list(item.tags),
+            }
+            for item in items
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 def page_content(page: Path, url: str) -> str:
@@ -139,5 +230,6 @@ def page_content(page: Path, url: str) -> str:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("unscripted.posts")
+    app.setup_extension("unscripted.brand_images")
     app.connect("build-finished", write_feeds)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

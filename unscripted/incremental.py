@@ -2,7 +2,7 @@
 
 Sphinx rewrites a page when its own source changes. ABlog has no
 ``env-get-outdated`` handler, so after an essay is added, edited or removed the
-home page and its neighbours' previous/next links go stale. After reading, we
+home page, its neighbours' previous/next links and related-essay lists go stale. After reading, we
 compare what every page shows of other essays with what it showed last time
 and rewrite the pages whose view changed.
 """
@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from unscripted import __version__
-from unscripted.posts import PostRecord, records
+from unscripted.posts import PostRecord, neighbours, records, related
 
 
 def summary(record: PostRecord) -> tuple:
@@ -33,29 +33,21 @@ def summary(record: PostRecord) -> tuple:
     )
 
 
-def order(posts: dict[str, PostRecord]) -> list[str]:
-    """Oldest first, as ABlog orders posts for previous/next links."""
-    return sorted(posts, key=lambda d: (posts[d].date, posts[d].title))
-
-
 def outdated_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
     posts = records(env)
     summaries = {docname: summary(record) for docname, record in posts.items()}
-    sequence = order(posts)
-    neighbours = {
-        docname: (sequence[i - 1] if i else None, sequence[i + 1] if i + 1 < len(sequence) else None)
-        for i, docname in enumerate(sequence)
-    }
+    around = neighbours(posts)
+    shown = {docname: (*around[docname], *related(docname, posts)) for docname in posts}
     before_summaries = getattr(env, "unscripted_summaries", {})
-    before_neighbours = getattr(env, "unscripted_neighbours", {})
-    env.unscripted_summaries, env.unscripted_neighbours = summaries, neighbours
+    before_shown = getattr(env, "unscripted_shown", {})
+    env.unscripted_summaries, env.unscripted_shown = summaries, shown
 
     changed = {d for d in summaries.keys() | before_summaries.keys() if summaries.get(d) != before_summaries.get(d)}
     if not changed:
         return []
     rewrite = {app.config.root_doc}
-    for docname, pair in neighbours.items():
-        if before_neighbours.get(docname) != pair or any(n in changed for n in pair if n):
+    for docname, others in shown.items():
+        if before_shown.get(docname) != others or changed.intersection(others):
             rewrite.add(docname)
     return sorted(d for d in rewrite if d in env.found_docs)
 

@@ -1,10 +1,12 @@
 """Listing pages (all essays, tags, categories, authors, years) and the home page's latest essays.
 
 Replaces ABlog's page generator, which always publishes a drafts page, renders
-every excerpt again for every page, and writes markup that does not validate.
-The pages keep ABlog's names and URLs (``essays/tag/<slug>`` and so on) and its
-template names, which ``_templates/ablog/`` owns so that they render inside
-Furo's layout.
+every excerpt again for every page, writes markup that does not validate and
+puts every essay on one page. The pages keep ABlog's names and URLs
+(``essays/tag/<slug>`` and so on) and its template names, which
+``_templates/ablog/`` owns so that they render inside Furo's layout. Long
+listings are split into pages of ``unscripted_page_size`` essays; page 1 keeps
+the listing's own URL, page N is ``<listing>/page/N``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from unscripted import __version__
-from unscripted.feeds import feed_path
+from unscripted.feeds import feed_links
 from unscripted.fragments import rebase
 from unscripted.posts import PostRecord, build_now, published_blog, records
 
@@ -45,6 +47,15 @@ class Entry:
     categories: tuple[Link, ...]
     tags: tuple[Link, ...]
     status: str  # "published"; "draft" or "scheduled" in preview only
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    newer: str | None  # URL of the previous page (newer essays)
+    older: str | None  # URL of the next page (older essays)
+    first: str
 
 
 def human_date(app: Sphinx, record: PostRecord) -> str:
@@ -81,30 +92,45 @@ def entries(app: Sphinx, posts, page: str) -> list[Entry]:
     return [entry(app, post, known[post.docname], page) for post in posts if post.docname in known]
 
 
+def essays(count: int) -> str:
+    return f"{count} essay{'' if count == 1 else 's'}"
+
+
 # -- Listing pages ------------------------------------------------------------
 
 CATALOGS = (
     # attribute of Blog, index title, index description, title of one collection's page
-    ("tags", "Tags", "Every tag used in {site}, with its essays.", "Essays tagged “{}”"),
-    ("category", "Categories", "The categories of {site}’s essays.", "Essays in {}"),
-    ("author", "Authors", "The writers of {site}.", "Essays by {}"),
-    ("archive", "Archive", "Every essay in {site}, year by year.", "Essays from {}"),
+    ("tags", "Tags", "Every tag used in {site}’s essays, with how many essays carry it.", "Essays tagged “{}”"),
+    ("category", "Categories", "The categories of {site}’s essays, with how many essays each holds.", "Essays in {}"),
+    ("author", "Authors", "The writers of {site}, with how many essays each has signed.", "Essays by {}"),
+    ("archive", "Archive", "{site}, year by year: how many essays each year brought.", "Essays from {}"),
 )
 FEEDS_FOR = {"tags", "category"}
+
+
+def page_name(listing: str, number: int) -> str:
+    return listing if number == 1 else f"{listing}/page/{number}"
+
+
+def listing_page_names(app: Sphinx) -> set[str]:
+    """Every listing page of this build (for the sitemap)."""
+    return getattr(app, "unscripted_listing_pages", set())
 
 
 def listing_pages(app: Sphinx):
     """Yield (pagename, context, template) for every listing page."""
     if app.builder.format != "html":
         return
+    app.unscripted_listing_pages = set()
+    for page in _listing_pages(app):
+        app.unscripted_listing_pages.add(page[0])
+        yield page
+
+
+def _listing_pages(app: Sphinx):
     blog = published_blog(app)
-    all_posts = blog.posts
+    yield from collection_pages(app, blog.posts, "All essays", feed=True)
     site = app.config.project
-    yield (
-        all_posts.docname,
-        collection_context(app, all_posts, "All essays", feed=feed_path(all_posts)),
-        "ablog/collection.html",
-    )
     for attribute, catalog_title, description, page_title in CATALOGS:
         catalog: Catalog = getattr(blog, attribute)
         groups = [c for c in catalog if len(c)]
@@ -114,24 +140,37 @@ def listing_pages(app: Sphinx):
         context["unscripted_description"] = description.format(site=site)
         yield (catalog.docname, context, "ablog/catalog.html")
         for collection in groups:
-            feed = feed_path(collection) if attribute in FEEDS_FOR else None
-            yield (
-                collection.docname,
-                collection_context(app, collection, page_title.format(collection.name), feed=feed),
-                "ablog/collection.html",
+            yield from collection_pages(
+                app, collection, page_title.format(collection.name), feed=attribute in FEEDS_FOR
             )
 
 
-def collection_context(app: Sphinx, collection: Collection, title: str, *, feed: str | None) -> dict:
-    page = collection.docname
+def collection_pages(app: Sphinx, collection: Collection, title: str, *, feed: bool):
+    """One listing, split into pages: newest essays first, page 1 at the listing's own URL."""
+    size = app.config.unscripted_page_size
+    posts = [post for post in collection if post.docname in records(app.env)]
+    chunks = [posts[start : start + size] for start in range(0, len(posts), size)] or [[]]
+    listing = collection.docname
+    builder = app.builder
     site = app.config.project
-    return {
-        "title": title,
-        "unscripted_description": f"{title} — {site}, newest first: {len(collection)} essay{'s' if len(collection) != 1 else ''}.",
-        "entries": entries(app, collection, page),
-        "unscripted_listing": True,
-        "unscripted_page_feed": {"path": feed, "title": f"{app.config.blog_title}: {title}"} if feed else None,
-    }
+    for number, chunk in enumerate(chunks, start=1):
+        page = page_name(listing, number)
+
+        def url(n: int, page: str = page) -> str | None:
+            return builder.get_relative_uri(page, page_name(listing, n)) if 1 <= n <= len(chunks) else None
+
+        heading = title if number == 1 else f"{title}, page {number} of {len(chunks)}"
+        newer, older = url(number - 1), url(number + 1)
+        context = {
+            "title": heading,
+            "unscripted_description": f"{heading}: {essays(len(posts))} in {site}, newest first.",
+            "entries": entries(app, chunk, page),
+            "unscripted_pagination": Pagination(number, len(chunks), newer, older, url(1)) if len(chunks) > 1 else None,
+            "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
+            "unscripted_listing": True,
+            "unscripted_page_feeds": feed_links(app, listing, title) if feed else [],
+        }
+        yield (page, context, "ablog/collection.html")
 
 
 def catalog_context(app: Sphinx, catalog: Catalog, title: str, groups: list[Collection]) -> dict:
@@ -140,14 +179,8 @@ def catalog_context(app: Sphinx, catalog: Catalog, title: str, groups: list[Coll
     return {
         "title": title,
         "groups": [
-            {
-                "name": str(group.name),
-                "url": builder.get_relative_uri(page, group.docname),
-                "count": len(group),
-                "entries": entries(app, group, page) if catalog.name == "archive" else [],
-            }
-            for group in catalog
-            if len(group)
+            {"name": str(group.name), "url": builder.get_relative_uri(page, group.docname), "count": essays(len(group))}
+            for group in groups
         ],
         "unscripted_listing": True,
     }
@@ -190,6 +223,7 @@ def fill_latest_essays(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("unscripted.posts")
+    app.add_config_value("unscripted_page_size", 10, "html", types=frozenset({int}))
     # ABlog's own generators are replaced by ours (see the module docstring).
     for listener in list(app.events.listeners["html-collect-pages"]):
         if getattr(listener.handler, "__module__", "") == "ablog.post":
@@ -199,4 +233,3 @@ def setup(app: Sphinx) -> dict:
     app.add_node(latest_essays)
     app.connect("doctree-resolved", fill_latest_essays)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
-

@@ -10,14 +10,14 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from unscripted import __version__
-from unscripted.feeds import FEED_FILE
+from unscripted.feeds import FORMATS, feed_links
 from unscripted.posts import published_blog
 
 
 def navigation_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     blog = published_blog(app)
     pathto = context["pathto"]
-    site_feed = f"{blog.posts.docname}/{FEED_FILE}"
+    site_feed = f"{blog.posts.docname}/{FORMATS[0][0]}"
     destinations = [
         ("Home", app.config.root_doc),
         ("All essays", blog.posts.docname),
@@ -29,11 +29,8 @@ def navigation_context(app: Sphinx, pagename: str, templatename: str, context: d
         {"title": title, "url": pathto(docname), "current": docname == pagename} for title, docname in destinations
     ]
     context["unscripted_site_feed"] = {"url": pathto(site_feed, resource=True), "title": app.config.blog_title}
-    feeds = [{"url": pathto(site_feed, resource=True), "title": f"{app.config.blog_title}: all essays"}]
-    page_feed = context.get("unscripted_page_feed")
-    if page_feed:
-        feeds.append({"url": pathto(page_feed["path"], resource=True), "title": page_feed["title"]})
-    context["unscripted_feeds"] = feeds
+    feeds = feed_links(app, blog.posts.docname, "All essays") + context.get("unscripted_page_feeds", [])
+    context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
     if pagename == app.config.root_doc:
         context["unscripted_listing"] = True
 

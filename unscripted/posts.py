@@ -103,6 +103,32 @@ def records(env: BuildEnvironment) -> dict[str, PostRecord]:
     return env.unscripted_posts
 
 
+def chronological(posts: dict[str, PostRecord]) -> list[str]:
+    """Oldest first, ties by title: ABlog's order for previous and next."""
+    return sorted(posts, key=lambda d: (posts[d].date, posts[d].title))
+
+
+def neighbours(posts: dict[str, PostRecord]) -> dict[str, tuple[str | None, str | None]]:
+    """docname -> (older essay, newer essay)."""
+    order = chronological(posts)
+    return {
+        docname: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
+        for i, docname in enumerate(order)
+    }
+
+
+def related(docname: str, posts: dict[str, PostRecord], limit: int = 3) -> list[str]:
+    """Up to *limit* other essays sharing tags with this one: most shared tags first, then newest."""
+    tags = set(posts[docname].source.tags)
+    scored = [
+        (len(tags & set(other.source.tags)), other.date, other.title, name)
+        for name, other in posts.items()
+        if name != docname and tags & set(other.source.tags)
+    ]
+    scored.sort(key=lambda score: (-score[0], -score[1].timestamp(), score[2]))
+    return [name for *_, name in scored[:limit]]
+
+
 def published_blog(app: Sphinx) -> Blog:
     """ABlog's post registry, filled from the environment if it is still empty."""
     blog = Blog(app)

@@ -1,20 +1,31 @@
-"""What search engines read: a meta description on every page.
+"""What search engines and social sites read: descriptions, Open Graph, JSON-LD.
 
-Essays use their `description`, else their opening paragraph as plain text;
-listing pages describe what they list; other pages may set `description` in
-their front matter, else the site's description is used.
+* A meta description on every page: the essay's ``description``, else its
+  opening paragraph as plain text; listing pages describe what they list.
+* Open Graph and Twitter metadata by sphinxext-opengraph, told what it cannot
+  know: each essay's description, type and social card. Pages that Sphinx
+  generates (listings) have no doctree, which it skips; we call it for them.
+* JSON-LD: ``BlogPosting`` on every essay, ``WebSite`` on the home page.
+* ``noindex`` on Read the Docs pull-request previews.
 """
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
-from markupsafe import escape
+from docutils.utils import new_document
+from markupsafe import Markup, escape
 from sphinx.application import Sphinx
+from sphinxext.opengraph import get_tags
 
 from unscripted import __version__
-from unscripted.posts import records
+from unscripted.brand_images import card_path
+from unscripted.posts import published_blog, records
 
 MAX_LENGTH = 160  # what search results show
+CARD_SIZE = ("1200", "630")
+PAGE_TITLES = {"search": "Search"}  # Sphinx gives its search page no title
 
 
 def shorten(text: str, limit: int = MAX_LENGTH) -> str:
@@ -36,15 +47,96 @@ def page_description(app: Sphinx, pagename: str, context: dict) -> str:
     return metadata.get("description") or app.config.unscripted_description
 
 
-def add_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    config = app.config
+    base = config.html_baseurl
     description = shorten(page_description(app, pagename, context))
-    context["unscripted_page_description"] = description
-    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escape(description)}">'
+    record = records(app.env).get(pagename)
+    tags = [f'<meta name="description" content="{escape(description)}">']
+    if config.unscripted_noindex and pagename != "search":  # Furo's search page has its own
+        tags.append('<meta name="robots" content="noindex, nofollow">')
+
+    # Open Graph: sphinxext-opengraph reads per-page overrides from the page's fields.
+    fields = dict(context.get("meta") or {})
+    fields.update(
+        {
+            "og:description": description,
+            "og:image": base + card_path(pagename if record else None),
+            "og:image:width": CARD_SIZE[0],
+            "og:image:height": CARD_SIZE[1],
+            "og:image:alt": f"{record.title} — {config.project}" if record else f"{config.project}: {context.get('tagline', '')}",
+            "og:type": "article" if record else "website",
+        }
+    )
+    context["meta"] = fields
+    if record is not None:
+        post = published_blog(app)[pagename]
+        tags += [
+            f'<meta property="article:published_time" content="{record.date.isoformat()}">',
+            f'<meta property="article:modified_time" content="{record.updated.isoformat()}">',
+            *(f'<meta property="article:author" content="{escape(author.name)}">' for author in post.author),
+            *(f'<meta property="article:tag" content="{escape(tag.name)}">' for tag in post.tags),
+        ]
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+    if doctree is None:  # a generated page: sphinxext-opengraph only runs on documents
+        titled = {**context, "title": context.get("title") or PAGE_TITLES.get(pagename, config.project)}
+        context["metatags"] += "\n" + get_tags(
+            titled, new_document(pagename), srcdir=app.srcdir, outdir=app.outdir, config=config, builder=app.builder, env=app.env
+        )
+    context["unscripted_jsonld"] = json_ld(app, pagename, context, description)
+
+
+def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Markup | None:
+    config = app.config
+    base = config.html_baseurl
+    about = base + app.builder.get_target_uri("about")
+    record = records(app.env).get(pagename)
+    if record is not None:
+        post = published_blog(app)[pagename]
+        url = base + app.builder.get_target_uri(pagename)
+        data = {
+            "@context": "https://schema.org",
+            "@type": "BlogPosting",
+            "headline": record.title,
+            "description": description,
+            "datePublished": record.date.isoformat(),
+            "dateModified": record.updated.isoformat(),
+            "author": [{"@type": "Person", "name": author.name, "url": about} for author in post.author],
+            "image": base + card_path(pagename),
+            "url": url,
+            "mainEntityOfPage": url,
+            "keywords": [tag.name for tag in post.tags],
+            "articleSection": [category.name for category in post.category],
+            "wordCount": record.words,
+            "inLanguage": config.language,
+            "isPartOf": {"@type": "Blog", "name": config.project, "url": base},
+        }
+    elif pagename == config.root_doc:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.project,
+            "url": base,
+            "description": description,
+            "inLanguage": config.language,
+            "author": {"@type": "Person", "name": config.author, "url": about},
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": base + app.builder.get_target_uri("search") + "?q={query}",
+                "query-input": "required name=query",
+            },
+        }
+    else:
+        return None
+    # "</" must not appear inside a <script> element.
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
 
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("unscripted.posts")
+    app.setup_extension("sphinxext.opengraph")
     app.add_config_value("unscripted_description", "", "html", types=frozenset({str}))
-    # Before sphinxext-opengraph, which then keeps our description.
-    app.connect("html-page-context", add_description, priority=400)
+    app.add_config_value("unscripted_noindex", False, "html", types=frozenset({bool}))
+    # Before sphinxext-opengraph (500), which then keeps our description and fields.
+    app.connect("html-page-context", page_metadata, priority=450)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

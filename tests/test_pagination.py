@@ -1,0 +1,116 @@
+"""Long listings are split into pages; essays show related essays and their neighbours.
+
+Proved on a site of 45 generated essays (the publication itself has one).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks.essays import write_essays
+from conftest import SiteMaker, resolve, sphinx_build
+
+COUNT = 45
+
+
+@pytest.fixture(scope="session")
+def many(tmp_path_factory):
+    base = tmp_path_factory.mktemp("many")
+    srcdir = SiteMaker(base).make({})
+    write_essays(srcdir, COUNT, seed=45)
+    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    assert build.returncode == 0, build.log
+    return build
+
+
+def listing(build, first_page: str) -> list[tuple[str, list[str]]]:
+    """Follow a listing's "older" links from page 1: [(page, [essay pages listed])]."""
+    pages, page = [], first_page
+    while page:
+        html = build.page(page)
+        pages.append((page, [resolve(page, a.attributes["href"]) for a in html.css("ol.essay-list .essay-summary-title a")]))
+        older = html.css_first('nav.pagination a[rel="next"]')
+        page = resolve(page, older.attributes["href"]) if older else None
+    return pages
+
+
+def dates(build, essays: list[str]) -> list[str]:
+    return [build.page(e).css_first(".post-header time").attributes["datetime"] for e in essays]
+
+
+def test_all_essays_in_pages_of_ten_newest_first(many):
+    pages = listing(many, "essays.html")
+    assert [name for name, _ in pages] == ["essays.html", *(f"essays/page/{n}.html" for n in range(2, 6))]
+    assert [len(listed) for _, listed in pages] == [10, 10, 10, 10, 5]
+    everything = [essay for _, listed in pages for essay in listed]
+    assert len(set(everything)) == COUNT
+    assert dates(many, everything) == sorted(dates(many, everything), reverse=True)
+    assert not many.exists("essays/page/6.html") and not many.exists("essays/page/1.html")
+
+
+def test_pagination_links_are_accessible_and_consistent(many):
+    for number in range(1, 6):
+        path = "essays.html" if number == 1 else f"essays/page/{number}.html"
+        page = many.page(path)
+        nav = page.css_first('nav.pagination[aria-label="Pages of this list"]')
+        assert nav.css_first('[aria-current="page"]').text() == f"Page {number} of 5"
+        head = {link.attributes["rel"]: resolve(path, link.attributes["href"]) for link in page.css("head link[rel=prev], head link[rel=next]")}
+        body = {a.attributes["rel"]: resolve(path, a.attributes["href"]) for a in nav.css("a")}
+        assert head == body
+        assert ("prev" in body) == (number > 1) and ("next" in body) == (number < 5)
+        title = page.css_first("title").text()
+        assert ("page" in title) == (number > 1), title
+        assert page.css_first('link[rel="canonical"]').attributes["href"].endswith(path)
+
+
+def test_tag_category_and_year_listings_paginate_too(many):
+    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html"):
+        for link in many.page(index).css("ul.catalog-list li a"):
+            first = resolve(index, link.attributes["href"])
+            count = int(re.match(r"\d+", link.parent.css_first(".count").text()).group())
+            pages = listing(many, first)
+            listed = [essay for _, names in pages for essay in names]
+            assert len(listed) == len(set(listed)) == count, first
+            assert len(pages) == -(-count // 10), first
+            assert all(len(names) == 10 for _, names in pages[:-1]), first
+
+
+def test_page_size_is_configurable(many, tmp_path):
+    build = sphinx_build(many.srcdir, tmp_path / "out", options=("-D", "unscripted_page_size=20"))
+    assert build.returncode == 0, build.log
+    assert [len(listed) for _, listed in listing(build, "essays.html")] == [20, 20, 5]
+
+
+def test_related_essays_share_tags_never_the_essay_itself(many):
+    essays = [p for p in many.html_pages if p.startswith("posts/")]
+    assert len(essays) == COUNT
+    with_related = 0
+    for path in essays:
+        page = many.page(path)
+        tags = {a.text() for a in page.css(".post-header a[rel=tag]")}
+        related = page.css(".related-essays .essay-summary-title a")
+        assert len(related) <= 3
+        with_related += bool(related)
+        targets = [resolve(path, a.attributes["href"]) for a in related]
+        assert path not in targets
+        shared = []
+        for target in targets:
+            other = {a.text() for a in many.page(target).css(".post-header a[rel=tag]")}
+            assert tags & other, f"{target} shares no tag with {path}"
+            shared.append(len(tags & other))
+        assert shared == sorted(shared, reverse=True), path
+    assert with_related > COUNT // 2
+
+
+def test_every_essay_links_its_older_and_newer_neighbour(many):
+    essays = listing(many, "essays.html")
+    newest_first = [essay for _, listed in essays for essay in listed]
+    for position, path in enumerate(newest_first):
+        nav = many.page(path).css_first('nav.essay-neighbours[aria-label="Older and newer essays"]')
+        links = {a.attributes["rel"]: resolve(path, a.attributes["href"]) for a in nav.css("a")}
+        newer = newest_first[position - 1] if position else None
+        older = newest_first[position + 1] if position + 1 < len(newest_first) else None
+        assert links.get("next") == newer and links.get("prev") == older, path
+        assert nav.css_first(".context").text() in {"Newer essay", "Older essay"}
