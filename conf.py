@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent.resolve()))
 
-from unscripted.site_url import site_url_from_environment  # noqa: E402
+from unscripted.site_url import site_url_from_environment
 
 # -- The publication ------------------------------------------------------------
 
@@ -43,9 +43,8 @@ extensions = [
     # third-party
     "myst_parser",
     "ablog",
-    "sphinxext.opengraph",
     "notfound.extension",
-    # local (unscripted/): one concern per module
+    # local (unscripted/): one concern per module (unscripted.seo sets up sphinxext.opengraph)
     "unscripted.output",
     "unscripted.strict",
     "unscripted.posts",
@@ -126,8 +125,7 @@ unscripted_colours = {
 }
 # For search engines, and for pages with nothing more specific to say.
 unscripted_description = (
-    "Unscripted: personal essays on sex, closeness and communication, "
-    "about intimacy without the performance."
+    "Unscripted: personal essays on sex, closeness and communication, about intimacy without the performance."
 )
 
 # -- HTML output ------------------------------------------------------------------------

@@ -11,13 +11,61 @@ import datetime as dt
 import random
 from pathlib import Path
 
-WORDS = (
-    "quiet honest tender slow careful present open trust touch breath morning evening "
-    "conversation silence laughter kitchen window letter promise habit memory story body "
-    "partner friend distance closeness patience courage attention comfort doubt fear hope "
-    "script stage mirror applause rehearsal scorecard performance practice listening "
-    "noticing asking waiting learning unlearning sharing naming choosing staying leaving"
-).split()
+WORDS = [
+    "quiet",
+    "honest",
+    "tender",
+    "slow",
+    "careful",
+    "present",
+    "open",
+    "trust",
+    "touch",
+    "breath",
+    "morning",
+    "evening",
+    "conversation",
+    "silence",
+    "laughter",
+    "kitchen",
+    "window",
+    "letter",
+    "promise",
+    "habit",
+    "memory",
+    "story",
+    "body",
+    "partner",
+    "friend",
+    "distance",
+    "closeness",
+    "patience",
+    "courage",
+    "attention",
+    "comfort",
+    "doubt",
+    "fear",
+    "hope",
+    "script",
+    "stage",
+    "mirror",
+    "applause",
+    "rehearsal",
+    "scorecard",
+    "performance",
+    "practice",
+    "listening",
+    "noticing",
+    "asking",
+    "waiting",
+    "learning",
+    "unlearning",
+    "sharing",
+    "naming",
+    "choosing",
+    "staying",
+    "leaving",
+]
 TAGS = [f"{word}-{n}" if n else word for n in range(3) for word in WORDS[:40]][:40]
 CATEGORIES = ["Reflections", "Letters", "Notes", "Conversations", "Practice"]
 
@@ -56,7 +104,9 @@ def essay(number: int, date: dt.date, rng: random.Random, words: int, earlier: s
     return front + "\n\n".join(body) + "\n"
 
 
-def write_essays(root: Path, count: int, *, seed: int = 2024, words: int = 800, start: dt.date = dt.date(2019, 1, 7)) -> list[Path]:
+def write_essays(
+    root: Path, count: int, *, seed: int = 2024, words: int = 800, start: dt.date = dt.date(2019, 1, 7)
+) -> list[Path]:
     """Write *count* essays under ``root/posts/YYYY/``, one every few days from *start*."""
     rng = random.Random(seed)
     paths, date, previous = [], start, None

@@ -59,7 +59,9 @@ class Build:
         return (self.outdir / path).is_file()
 
     def files(self) -> dict[str, bytes]:
-        return {p.relative_to(self.outdir).as_posix(): p.read_bytes() for p in sorted(self.outdir.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(self.outdir).as_posix(): p.read_bytes() for p in sorted(self.outdir.rglob("*")) if p.is_file()
+        }
 
 
 @dataclass
@@ -127,6 +129,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build
 
 
+MANY = 45  # essays in the generated site that proves pagination and related essays
+
+
+@pytest.fixture(scope="session")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A site of generated essays: long listings, shared tags, neighbours."""
+    from benchmarks.essays import write_essays
+
+    base = tmp_path_factory.mktemp("many")
+    srcdir = SiteMaker(base).make({})
+    write_essays(srcdir, MANY, seed=45)
+    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    assert build.returncode == 0, build.log
+    return build
+
+
 @pytest.fixture
 def sites(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path)
@@ -166,7 +184,6 @@ def served_site(site):
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
-
     from tools import CHROMIUM_ARGS, chromium
 
     with sync_playwright() as playwright:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from tools import node_tool
+from conftest import BASE_PATH
+from tools import node_tool, serve
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -22,20 +22,34 @@ def describe(path: str, violation: dict) -> str:
     return f"{path}: [{violation['id']}] {violation['help']} ({violation['impact']})\n{nodes}"
 
 
+# Pages only the generated site has: later pages of a list, related essays, neighbours.
+MANY_PAGES = ["essays/page/2.html", "essays/tag/quiet.html", "posts/2019/essay-0010.html", "essays/archive.html"]
+
+
+@pytest.fixture(scope="module")
+def served_many(many):
+    with serve(many.outdir, BASE_PATH) as url:
+        yield url
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_no_axe_violations(site, served_site, browser, axe_source, scheme, viewport):
+def test_no_axe_violations(site, served_site, many, served_many, browser, axe_source, scheme, viewport):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport], color_scheme=scheme, is_mobile=viewport == "phone", has_touch=viewport == "phone"
     )
     page = context.new_page()
     problems = []
+    pages = [served_site + path for path in site.html_pages] + [served_many + path for path in MANY_PAGES]
     try:
-        for path in site.html_pages:
-            page.goto(served_site + path, wait_until="load")
+        for url in pages:
+            path = url.split("/", 3)[-1]
+            response = page.goto(url, wait_until="load")
+            assert response.ok, url
             page.add_script_tag(content=axe_source)
             result = page.evaluate(
-                """async (tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
+                "async (tags) => axe.run(document, "
+                '{runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})',
                 [*WCAG, "best-practice"],
             )
             problems += [describe(path, v) for v in result["violations"]]

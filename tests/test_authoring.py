@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, sphinx_build
 
 ESSAY = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
@@ -16,27 +15,90 @@ def post(front: str, body: str = BODY) -> str:
 
 # (name, files, file the message names, its line, what the message says)
 BAD_INPUT = [
-    ("malformed YAML", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a, b")}, "posts/2024/bad.md", 3, "not valid YAML"),
+    (
+        "malformed YAML",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a, b")},
+        "posts/2024/bad.md",
+        3,
+        "not valid YAML",
+    ),
     ("no front matter", {"posts/2024/bad.md": BODY}, "posts/2024/bad.md", 1, "has no front matter"),
     ("missing date", {"posts/2024/bad.md": post("tags: [a]")}, "posts/2024/bad.md", 2, "no `date:`"),
     ("ambiguous date", {"posts/2024/bad.md": post("date: 01/02/2024")}, "posts/2024/bad.md", 2, "not an ISO 8601 date"),
     ("impossible date", {"posts/2024/bad.md": post("date: 2024-02-30")}, "posts/2024/bad.md", 2, "not a real date"),
-    ("date-time without offset", {"posts/2024/bad.md": post("date: 2024-03-14T09:30:00")}, "posts/2024/bad.md", 2, "no UTC offset"),
-    ("updated before date", {"posts/2024/bad.md": post("date: 2024-03-14\nupdated: 2024-03-01")}, "posts/2024/bad.md", 3, "earlier than `date`"),
-    ("no title", {"posts/2024/bad.md": post("date: 2024-03-14", "\nJust text.\n")}, "posts/2024/bad.md", 5, "`# Title`"),
-    ("unknown key", {"posts/2024/bad.md": post("date: 2024-03-14\ntag: [a]")}, "posts/2024/bad.md", 3, "did you mean 'tags'"),
-    ("duplicate key", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a]\ntags: [b]")}, "posts/2024/bad.md", 4, "given twice"),
-    ("unknown author", {"posts/2024/bad.md": post("date: 2024-03-14\nauthor: bob")}, "posts/2024/bad.md", 3, "unknown author 'bob'"),
-    ("draft not a boolean", {"posts/2024/bad.md": post("date: 2024-03-14\ndraft: soon")}, "posts/2024/bad.md", 3, "true or false"),
-    ("tags sharing a page", {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [C++, C#]")}, "posts/2024/bad.md", 3, "would share one page"),
+    (
+        "date-time without offset",
+        {"posts/2024/bad.md": post("date: 2024-03-14T09:30:00")},
+        "posts/2024/bad.md",
+        2,
+        "no UTC offset",
+    ),
+    (
+        "updated before date",
+        {"posts/2024/bad.md": post("date: 2024-03-14\nupdated: 2024-03-01")},
+        "posts/2024/bad.md",
+        3,
+        "earlier than `date`",
+    ),
+    (
+        "no title",
+        {"posts/2024/bad.md": post("date: 2024-03-14", "\nJust text.\n")},
+        "posts/2024/bad.md",
+        5,
+        "`# Title`",
+    ),
+    (
+        "unknown key",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ntag: [a]")},
+        "posts/2024/bad.md",
+        3,
+        "did you mean 'tags'",
+    ),
+    (
+        "duplicate key",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [a]\ntags: [b]")},
+        "posts/2024/bad.md",
+        4,
+        "given twice",
+    ),
+    (
+        "unknown author",
+        {"posts/2024/bad.md": post("date: 2024-03-14\nauthor: bob")},
+        "posts/2024/bad.md",
+        3,
+        "unknown author 'bob'",
+    ),
+    (
+        "draft not a boolean",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ndraft: soon")},
+        "posts/2024/bad.md",
+        3,
+        "true or false",
+    ),
+    (
+        "tags sharing a page",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ntags: [C++, C#]")},
+        "posts/2024/bad.md",
+        3,
+        "would share one page",
+    ),
     (
         "tags sharing a page across essays",
-        {"posts/2024/one.md": post("date: 2024-03-14\ntags: [C]"), "posts/2024/two.md": post("date: 2024-03-15\ntags: [c]")},
+        {
+            "posts/2024/one.md": post("date: 2024-03-14\ntags: [C]"),
+            "posts/2024/two.md": post("date: 2024-03-15\ntags: [c]"),
+        },
         "posts/2024/two.md",
         3,
         "'c' and 'C' (in posts/2024/one.md) would share one page",
     ),
-    ("tag with no URL", {"posts/2024/bad.md": post("date: 2024-03-14\ncategory: '++'")}, "posts/2024/bad.md", 3, "no letters or digits"),
+    (
+        "tag with no URL",
+        {"posts/2024/bad.md": post("date: 2024-03-14\ncategory: '++'")},
+        "posts/2024/bad.md",
+        3,
+        "no letters or digits",
+    ),
     (
         "two essays with one slug",
         {"posts/2024/hello.md": post("date: 2024-03-14"), "posts/2025/hello.md": post("date: 2025-01-02")},
@@ -44,8 +106,20 @@ BAD_INPUT = [
         1,
         "already used by posts/2024/hello.md",
     ),
-    ("file name not a slug", {"posts/2024/My Essay.md": post("date: 2024-03-14")}, "posts/2024/My Essay.md", 1, "rename it to my-essay.md"),
-    ("wrong year folder", {"posts/2023/bad.md": post("date: 2024-03-14")}, "posts/2023/bad.md", 2, "move it to posts/2024/"),
+    (
+        "file name not a slug",
+        {"posts/2024/My Essay.md": post("date: 2024-03-14")},
+        "posts/2024/My Essay.md",
+        1,
+        "rename it to my-essay.md",
+    ),
+    (
+        "wrong year folder",
+        {"posts/2023/bad.md": post("date: 2024-03-14")},
+        "posts/2023/bad.md",
+        2,
+        "move it to posts/2024/",
+    ),
     ("outside a year folder", {"posts/bad.md": post("date: 2024-03-14")}, "posts/bad.md", 1, "posts/YYYY/<slug>.md"),
     (
         "not UTF-8",
@@ -54,8 +128,20 @@ BAD_INPUT = [
         5,
         "not UTF-8",
     ),
-    ("missing image in front matter", {"posts/2024/bad.md": post("date: 2024-03-14\nimage: cover.png")}, "posts/2024/bad.md", 3, "not a file next to the essay"),
-    ("raw script", {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n<script>alert(1)</script>\n")}, "posts/2024/bad.md", 9, "<script>"),
+    (
+        "missing image in front matter",
+        {"posts/2024/bad.md": post("date: 2024-03-14\nimage: cover.png")},
+        "posts/2024/bad.md",
+        3,
+        "not a file next to the essay",
+    ),
+    (
+        "raw script",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n<script>alert(1)</script>\n")},
+        "posts/2024/bad.md",
+        9,
+        "<script>",
+    ),
     (
         "inline event handler",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\nSee <img src="x.png" onerror="steal()">.\n')},
@@ -77,7 +163,13 @@ BAD_INPUT = [
         9,
         "link to them instead",
     ),
-    ("missing image", {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](cover.png)\n")}, "posts/2024/bad.md", 9, "does not exist"),
+    (
+        "missing image",
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](cover.png)\n")},
+        "posts/2024/bad.md",
+        9,
+        "does not exist",
+    ),
     (
         "remote image",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](https://example.com/c.png)\n")},
@@ -88,7 +180,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("files", "path", "line", "says"), [case[1:] for case in BAD_INPUT], ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("files", "path", "line", "says"), [case[1:] for case in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
+)
 @pytest.mark.parametrize("strict", [True, False], ids=["make", "plain"])
 def test_bad_input_stops_the_build_before_anything_is_written(sites, tmp_path, files, path, line, says, strict):
     build = sphinx_build(sites.make(files), tmp_path / "out", options=("-n", "-W", "--keep-going") if strict else ())

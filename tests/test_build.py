@@ -6,8 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import NOW, ROOT, SITE_URL, sphinx_build
+
 from unscripted.site_url import LOCAL_PREVIEW_URL, SiteURLError, site_url_from_environment
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
@@ -58,7 +58,10 @@ def test_every_absolute_url_starts_with_the_base_url(site):
     [
         ({"SITE_URL": "https://example.org/blog"}, "https://example.org/blog/"),
         ({"SITE_URL": "https://example.org/"}, "https://example.org/"),
-        ({"READTHEDOCS_CANONICAL_URL": "https://unscripted.readthedocs.io/en/latest/"}, "https://unscripted.readthedocs.io/en/latest/"),
+        (
+            {"READTHEDOCS_CANONICAL_URL": "https://unscripted.readthedocs.io/en/latest/"},
+            "https://unscripted.readthedocs.io/en/latest/",
+        ),
         ({"SITE_URL": "https://a.example/", "READTHEDOCS_CANONICAL_URL": "https://b.example/"}, "https://a.example/"),
         ({}, LOCAL_PREVIEW_URL),
     ],

@@ -79,6 +79,7 @@ GOOD_RSS = f"""<?xml version="1.0" encoding="utf-8"?>
 </rss>
 """
 
+
 def mutate(document: str, *changes: tuple[str, str]) -> str:
     for old, new in changes:
         assert old in document, f"mutation does not apply: {old!r}"

@@ -9,13 +9,12 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
+from feed_rules import json_feed_problems, rss_problems
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from feed_rules import json_feed_problems, rss_problems
 from unscripted.feeds import page_content
-
-from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 
@@ -83,12 +82,26 @@ def test_the_three_formats_carry_the_same_entries(site, listing):
         parsed = feedparser.parse((site.outdir / f"{listing}/{name}").read_bytes())
         assert not parsed.bozo, (name, parsed.get("bozo_exception"))
         seen[name] = [
-            (e.id, e.link, e.title, dt.datetime(*e.published_parsed[:6], tzinfo=dt.timezone.utc), e.content[0].value, sorted(t.term for t in e.tags))
+            (
+                e.id,
+                e.link,
+                e.title,
+                dt.datetime(*e.published_parsed[:6], tzinfo=dt.UTC),
+                e.content[0].value,
+                sorted(t.term for t in e.tags),
+            )
             for e in parsed.entries
         ]
     items = json.loads((site.outdir / f"{listing}/feed.json").read_bytes())["items"]
     seen["feed.json"] = [
-        (i["id"], i["url"], i["title"], dt.datetime.fromisoformat(i["date_published"]), i["content_html"], sorted(i["tags"]))
+        (
+            i["id"],
+            i["url"],
+            i["title"],
+            dt.datetime.fromisoformat(i["date_published"]),
+            i["content_html"],
+            sorted(i["tags"]),
+        )
         for i in items
     ]
     assert seen["atom.xml"] == seen["rss.xml"] == seen["feed.json"]
@@ -219,7 +232,9 @@ def test_feed_and_entry_ids_stay_the_same_when_the_site_changes(site, sites, tmp
 
     def ids(root, feed):
         tree = etree.parse(str(root / feed)).getroot()
-        return tree.findtext(f"{ATOM}id"), {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}id") for e in tree.iter(f"{ATOM}entry")}
+        return tree.findtext(f"{ATOM}id"), {
+            e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}id") for e in tree.iter(f"{ATOM}entry")
+        }
 
     for feed in EXPECTED_FEEDS:
         before_id, before = ids(site.outdir, feed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 from tools import node_tool, program
 
 
@@ -27,7 +28,10 @@ def describe(site, message: dict) -> str:
     return f"{where}: {message['message']}\n    {message.get('extract', '').strip()}"
 
 
-def test_every_page_has_no_html_errors(site):
+@pytest.mark.parametrize("which", ["site", "many"])
+def test_every_page_has_no_html_errors(request, which):
+    """The publication, and a generated site with pagination, related essays and neighbours."""
+    site = request.getfixturevalue(which)
     pages = [str(site.outdir / path) for path in site.html_pages]
     messages = vnu(site, "--errors-only", *pages)
     errors = [describe(site, m) for m in messages if m["type"] in {"error", "non-document-error"}]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import resolve
 
 NAVIGATION = {
@@ -104,11 +103,19 @@ def test_printing_an_essay_prints_the_essay_and_its_byline_only(site, served_sit
         page.goto(served_site + "posts/2024/the-quiet-lie.html", wait_until="load")
 
         def shown(selector: str) -> bool:
-            return page.eval_on_selector(selector, "e => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0")
+            return page.eval_on_selector(
+                selector, "e => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0"
+            )
 
         assert shown(".sidebar-drawer") and shown("nav.site-navigation")
         page.emulate_media(media="print")
-        for selector in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".theme-toggle-container", "nav.site-navigation"):
+        for selector in (
+            ".sidebar-drawer",
+            ".toc-drawer",
+            ".mobile-header",
+            ".theme-toggle-container",
+            "nav.site-navigation",
+        ):
             assert not shown(selector), selector
         for selector in ("article h1", ".post-header .post-byline", ".post-tags", "article section > p"):
             assert shown(selector), selector

@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from conftest import MANY, resolve, sphinx_build
 
-from benchmarks.essays import write_essays
-from conftest import SiteMaker, resolve, sphinx_build
-
-COUNT = 45
-
-
-@pytest.fixture(scope="session")
-def many(tmp_path_factory):
-    base = tmp_path_factory.mktemp("many")
-    srcdir = SiteMaker(base).make({})
-    write_essays(srcdir, COUNT, seed=45)
-    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
-    assert build.returncode == 0, build.log
-    return build
+COUNT = MANY
 
 
 def listing(build, first_page: str) -> list[tuple[str, list[str]]]:
@@ -30,7 +17,9 @@ def listing(build, first_page: str) -> list[tuple[str, list[str]]]:
     pages, page = [], first_page
     while page:
         html = build.page(page)
-        pages.append((page, [resolve(page, a.attributes["href"]) for a in html.css("ol.essay-list .essay-summary-title a")]))
+        pages.append(
+            (page, [resolve(page, a.attributes["href"]) for a in html.css("ol.essay-list .essay-summary-title a")])
+        )
         older = html.css_first('nav.pagination a[rel="next"]')
         page = resolve(page, older.attributes["href"]) if older else None
     return pages
@@ -56,7 +45,10 @@ def test_pagination_links_are_accessible_and_consistent(many):
         page = many.page(path)
         nav = page.css_first('nav.pagination[aria-label="Pages of this list"]')
         assert nav.css_first('[aria-current="page"]').text() == f"Page {number} of 5"
-        head = {link.attributes["rel"]: resolve(path, link.attributes["href"]) for link in page.css("head link[rel=prev], head link[rel=next]")}
+        head = {
+            link.attributes["rel"]: resolve(path, link.attributes["href"])
+            for link in page.css("head link[rel=prev], head link[rel=next]")
+        }
         body = {a.attributes["rel"]: resolve(path, a.attributes["href"]) for a in nav.css("a")}
         assert head == body
         assert ("prev" in body) == (number > 1) and ("next" in body) == (number < 5)
@@ -114,3 +106,11 @@ def test_every_essay_links_its_older_and_newer_neighbour(many):
         older = newest_first[position + 1] if position + 1 < len(newest_first) else None
         assert links.get("next") == newer and links.get("prev") == older, path
         assert nav.css_first(".context").text() in {"Newer essay", "Older essay"}
+
+
+def test_listing_excerpts_stop_after_a_few_lines(many):
+    excerpts = many.page("essays.html").css(".essay-excerpt")
+    assert len(excerpts) == 10
+    for excerpt in excerpts:
+        text = excerpt.text().strip()
+        assert len(text.split()) <= 45 and text.endswith("…"), text

@@ -6,9 +6,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from conftest import ROOT, SITE_URL, resolve, sphinx_build
+from lxml import etree
 
 ESSAY = "posts/2024/the-quiet-lie.html"
 TITLE = "The Quiet Lie We’re Sold About Sex (And How I’m Unlearning It)"
@@ -33,7 +32,9 @@ def test_every_page_has_one_description_canonical_and_social_card(site):
         image = meta(page, "property", "og:image")[0]
         assert image.startswith(SITE_URL) and image.endswith(".png"), (path, image)
         assert site.exists(image.removeprefix(SITE_URL)), (path, image)
-        assert meta(page, "property", "og:image:width") == ["1200"] and meta(page, "property", "og:image:height") == ["630"]
+        assert meta(page, "property", "og:image:width") == ["1200"] and meta(page, "property", "og:image:height") == [
+            "630"
+        ]
 
 
 def test_essay_metadata_matches_what_readers_see(site):
@@ -44,7 +45,9 @@ def test_essay_metadata_matches_what_readers_see(site):
     assert meta(page, "property", "og:title") == [visible_title]
     assert meta(page, "property", "og:image") == [SITE_URL + "social/posts/2024/the-quiet-lie.png"]
     assert meta(page, "property", "article:published_time") == [visible_date]
-    assert sorted(meta(page, "property", "article:tag")) == sorted(a.text() for a in page.css(".post-header a[rel=tag]"))
+    assert sorted(meta(page, "property", "article:tag")) == sorted(
+        a.text() for a in page.css(".post-header a[rel=tag]")
+    )
     scripts = page.css('script[type="application/ld+json"]')
     assert len(scripts) == 1
     data = json.loads(scripts[0].text())
@@ -80,7 +83,9 @@ def test_sitemap_lists_every_public_page_and_nothing_else(site):
     assert len(listed) == len(set(listed))
     public = sorted(SITE_URL + path for path in site.html_pages if path not in NEVER_INDEXED)
     assert sorted(listed) == public
-    lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in tree.iterfind("s:url", ns)}
+    lastmod = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in tree.iterfind("s:url", ns)
+    }
     assert lastmod[SITE_URL + ESSAY] == "2024-03-14T00:00:00+00:00"
     assert site.text("robots.txt") == f"User-agent: *\nAllow: /\n\nSitemap: {SITE_URL}sitemap.xml\n"
     for path in NEVER_INDEXED:
@@ -88,7 +93,9 @@ def test_sitemap_lists_every_public_page_and_nothing_else(site):
 
 
 def test_pull_request_previews_are_not_indexed(sites, tmp_path):
-    build = sphinx_build(sites.make({}, with_essay=True), tmp_path / "out", env={"READTHEDOCS_VERSION_TYPE": "external"})
+    build = sphinx_build(
+        sites.make({}, with_essay=True), tmp_path / "out", env={"READTHEDOCS_VERSION_TYPE": "external"}
+    )
     assert build.returncode == 0, build.log
     for path, page in build.parsed.items():
         robots = meta(page, "name", "robots")
@@ -101,7 +108,10 @@ def test_icons_exist_and_every_page_links_them(site):
         assert site.exists(name), name
     assert site.files()["favicon.ico"][:4] == b"\x00\x00\x01\x00"
     for path, page in site.parsed.items():
-        icons = {link.attributes["rel"]: resolve(path, link.attributes["href"]) for link in page.css('link[rel="icon"], link[rel="apple-touch-icon"]')}
+        icons = {
+            link.attributes["rel"]: resolve(path, link.attributes["href"])
+            for link in page.css('link[rel="icon"], link[rel="apple-touch-icon"]')
+        }
         assert icons == {"icon": "favicon.ico", "apple-touch-icon": "apple-touch-icon.png"}, path
 
 
@@ -110,7 +120,10 @@ def test_404_page_works_at_any_depth(site, served_site, browser):
     context = browser.new_context()
     page = context.new_page()
     failed = []
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.on(
+        "response",
+        lambda r: failed.append(r.url) if r.status >= 400 and r.request.resource_type != "document" else None,
+    )
     try:
         for missing in ("nope.html", "posts/2031/deep/inside/missing.html"):
             response = page.goto(served_site + missing, wait_until="load")
@@ -118,7 +131,9 @@ def test_404_page_works_at_any_depth(site, served_site, browser):
             assert page.locator("h1").first.inner_text() == "Page not found"
             # Furo's stylesheet applied: the sidebar is laid out as a sidebar.
             assert page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") != "inline"
-            for href in page.eval_on_selector_all("article a, nav.site-navigation a", "links => links.map(a => a.href)"):
+            for href in page.eval_on_selector_all(
+                "article a, nav.site-navigation a", "links => links.map(a => a.href)"
+            ):
                 target = urlsplit(href)
                 assert target.path.startswith(urlsplit(served_site).path), href
                 assert page.request.get(href).status == 200, href
@@ -144,8 +159,10 @@ def test_pages_request_nothing_that_is_missing(site, served_site, browser):
 
 
 def test_content_note_is_shown_before_the_essay_and_in_feeds(sites, tmp_path):
-    text = (ROOT / "posts/2024/the-quiet-lie.md").read_text().replace(
-        "date: 2024-03-14", "date: 2024-03-14\ncontent_note: frank talk about sex and pornography"
+    text = (
+        (ROOT / "posts/2024/the-quiet-lie.md")
+        .read_text()
+        .replace("date: 2024-03-14", "date: 2024-03-14\ncontent_note: frank talk about sex and pornography")
     )
     build = sphinx_build(sites.make({"posts/2024/the-quiet-lie.md": text}), tmp_path / "out")
     assert build.returncode == 0, build.log

@@ -132,7 +132,7 @@ def test_short_titles_are_drawn_larger_than_long_ones():
 
 def test_the_brand_colour_is_used():
     def brand_pixels(image: Image.Image, colour: tuple[int, ...]) -> int:
-        return dict((rgb, count) for count, rgb in image.getcolors(1200 * 630))[colour]
+        return {rgb: count for count, rgb in image.getcolors(1200 * 630)}[colour]
 
     image = card()
     assert blank(image, (0, 0, social_cards.BAND, 630), BRAND), "the band"

@@ -72,7 +72,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     prefix = "/"
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def translate_path(self, path: str) -> str:

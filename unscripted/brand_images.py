@@ -93,7 +93,13 @@ def card_inputs(app: Sphinx) -> dict[str | None, str]:
 
     config = app.config
     shared = json.dumps(
-        [config.project, config.html_context.get("tagline", ""), config.unscripted_colours, __version__, fonts_digest()],
+        [
+            config.project,
+            config.html_context.get("tagline", ""),
+            config.unscripted_colours,
+            __version__,
+            fonts_digest(),
+        ],
         sort_keys=True,
     )
     cards = {None: None, **{docname: record.title for docname, record in records(app.env).items()}}
@@ -120,7 +126,9 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
         target = Path(app.outdir, card_path(docname))
         if drawn.get(str(docname)) != fingerprint or not target.is_file():
             title = env.unscripted_posts[docname].title if docname else None
-            jobs.append((str(target), title, config.project, config.html_context.get("tagline", ""), config.unscripted_colours))
+            jobs.append(
+                (str(target), title, config.project, config.html_context.get("tagline", ""), config.unscripted_colours)
+            )
     app.unscripted_card_manifest = {str(d): f for d, f in wanted.items()}
     app.unscripted_card_jobs = []
     if jobs:
@@ -148,7 +156,9 @@ def finish_images(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("unscripted_colours", {"brand": "#8c2f4b", "paper": "#ffffff"}, "html", types=frozenset({dict}))
+    app.add_config_value(
+        "unscripted_colours", {"brand": "#8c2f4b", "paper": "#ffffff"}, "html", types=frozenset({dict})
+    )
     app.connect("env-updated", start_cards, priority=900)  # once titles are known
     app.connect("html-page-context", icon_links)
     app.connect("build-finished", finish_images)

@@ -62,7 +62,11 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
     for node in doctree.findall(nodes.image):
         uri = node["uri"]
         if urlsplit(uri).scheme or uri.startswith("//"):
-            report(node, f"the image {uri} is on another site; save it next to the essay, so readers fetch nothing from elsewhere")
+            report(
+                node,
+                f"the image {uri} is on another site; save it next to the essay, "
+                "so that readers fetch nothing from elsewhere",
+            )
         elif not Path(app.srcdir, uri).is_file():
             report(node, f"the image {uri} does not exist; check the file name and its folder")
     problems_of(app.env)[docname] = found

@@ -30,6 +30,7 @@ FORMATS = (
     ("rss.xml", "application/rss+xml", "RSS"),
     ("feed.json", "application/feed+json", "JSON Feed"),
 )
+MEDIA_TYPES = {file_name: media_type for file_name, media_type, _ in FORMATS}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Parts of an essay page that are page furniture, not the essay: the title (the
 # entry has its own), permalinks, our byline, and docutils' error reports, which
@@ -86,7 +87,9 @@ def site_feeds(app: Sphinx) -> list[Feed]:
     for catalog, label in ((blog.tags, "tagged"), (blog.category, "in")):
         for collection in catalog:
             if len(collection):
-                feeds.append(Feed(collection.docname, f"{title}: essays {label} “{collection.name}”", tuple(collection)))
+                feeds.append(
+                    Feed(collection.docname, f"{title}: essays {label} “{collection.name}”", tuple(collection))
+                )
     return feeds
 
 
@@ -130,7 +133,7 @@ def render(app: Sphinx, feed: Feed, items: list[Item], file_name: str) -> bytes:
     page_url = base + app.builder.get_target_uri(feed.listing)
     feed_url = base + feed.path(file_name)
     # An empty feed has no essays to date it by; the epoch is stable across builds.
-    updated = max((item.updated for item in items), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    updated = max((item.updated for item in items), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     if file_name == "feed.json":
         return json_feed(app, feed, items, page_url, feed_url)
 
@@ -141,7 +144,7 @@ def render(app: Sphinx, feed: Feed, items: list[Item], file_name: str) -> bytes:
     generator.description(config.blog_feed_subtitle)
     generator.author({"name": config.author, "uri": base + app.builder.get_target_uri("about")})
     # feedgen takes RSS's <link> from the last link given: the page, not the feed.
-    generator.link(href=feed_url, rel="self", type=dict((f, t) for f, t, _ in FORMATS)[file_name])
+    generator.link(href=feed_url, rel="self", type=MEDIA_TYPES[file_name])
     generator.link(href=page_url, rel="alternate")
     generator.language(config.language)
     generator.generator("Unscripted (Sphinx, ABlog, feedgen)", version=__version__)

@@ -18,8 +18,8 @@ from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransformer
 from sphinx.util.osutil import relative_uri
-from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.html import HTMLWriter
+from sphinx.writers.html5 import HTML5Translator
 
 URL_ATTRIBUTE_RE = re.compile(r'(?P<attr>\b(?:href|src)=")(?P<url>[^"]*)(?P<end>")')
 
@@ -47,7 +47,6 @@ class FragmentRenderer:
         finally:
             builder.imgpath, builder.current_docname = saved
         return "".join(translator.fragment).strip()
-
 
     def resolve_references(self, document: nodes.document, docname: str) -> None:
         """Sphinx's post-transforms, as ``env.resolve_references`` applies them, but

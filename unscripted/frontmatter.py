@@ -97,9 +97,7 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise PostSourceError(
-            [Problem(rel, line, "is not UTF-8 text; re-save the file with UTF-8 encoding")]
-        ) from None
+        raise PostSourceError([Problem(rel, line, "is not UTF-8 text; re-save the file with UTF-8 encoding")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
 
@@ -112,10 +110,8 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
 
     front, body_line, body = split_front_matter(text)
     if front is None:
-        raise PostSourceError(
-            problems
-            + [Problem(rel, 1, "has no front matter; start the file with a '---' block holding at least `date:`")]
-        )
+        missing = Problem(rel, 1, "has no front matter; start the file with a '---' block holding at least `date:`")
+        raise PostSourceError([*problems, missing])
 
     data, key_lines = _load_yaml(front, problem)
     title = _title(body, body_line, problem)
@@ -152,8 +148,8 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
     image = text_values["image"]
     if image and (re.match(r"[a-z][a-z0-9+.-]*:|//", image) or not (path.parent / image).is_file()):
         problem(
-            f"`image: {image}` is not a file next to the essay; put the image in {path.parent.relative_to(root).as_posix()}/ "
-            "and give its file name",
+            f"`image: {image}` is not a file next to the essay; put the image in "
+            f"{path.parent.relative_to(root).as_posix()}/ and give its file name",
             key_lines["image"],
         )
     draft = data.get("draft", False)
@@ -175,7 +171,7 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
         image=text_values["image"],
         draft=draft,
         content_note=text_values["content_note"],
-        lines={key: line for key, line in key_lines.items()},
+        lines=dict(key_lines),
     )
 
 
@@ -193,7 +189,7 @@ def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
     """Return the front matter and the line (in the file) of each key."""
     try:
         node = yaml.compose(front, Loader=FrontMatterLoader)
-        data = yaml.load(front, Loader=FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+        data = yaml.load(front, Loader=FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
@@ -242,7 +238,11 @@ def _date(value, key: str, line: int, timezone: ZoneInfo, problem) -> dt.datetim
             )
             return None
         try:
-            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) > 10 else dt.date.fromisoformat(text)
+            value = (
+                dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+                if len(text) > 10
+                else dt.date.fromisoformat(text)
+            )
         except ValueError as error:
             problem(f"`{key}: {value}` is not a real date ({error})", line)
             return None

@@ -12,6 +12,7 @@ the listing's own URL, page N is ``<listing>/page/N``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ablog.blog import Blog, Catalog, Collection, Post
 from babel.dates import format_date
@@ -72,7 +73,9 @@ def entry(app: Sphinx, post: Post, record: PostRecord, page: str) -> Entry:
     if record.source.description:
         summary = Markup("<p>{}</p>").format(record.source.description)
     else:
-        summary = Markup(rebase(record.excerpt_html, builder.get_target_uri(post.docname), builder.get_target_uri(page)))
+        summary = Markup(
+            rebase(record.excerpt_html, builder.get_target_uri(post.docname), builder.get_target_uri(page))
+        )
     return Entry(
         title=record.title,
         url=builder.get_relative_uri(page, post.docname),
@@ -196,7 +199,7 @@ class latest_essays(nodes.General, nodes.Element):
 class LatestEssays(SphinxDirective):
     """``{latest-essays}`` with ``:count:``: the newest essays with their excerpts."""
 
-    option_spec = {"count": directives.positive_int}
+    option_spec: ClassVar[dict] = {"count": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
         node = latest_essays(count=self.options.get("count", 5))

@@ -54,9 +54,7 @@ def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict
             },
         )
     )
-    context["unscripted_rel_links"] = [
-        (rel, pathto(d)) for rel, d in (("prev", older), ("next", newer)) if d
-    ]
+    context["unscripted_rel_links"] = [(rel, pathto(d)) for rel, d in (("prev", older), ("next", newer)) if d]
     # Our own navigation replaces Furo's footer links for essays.
     context["prev"] = context["next"] = None
 

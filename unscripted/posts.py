@@ -33,14 +33,14 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from unscripted import __version__
-from unscripted.frontmatter import Problem, PostSource, PostSourceError, read_post
+from unscripted.frontmatter import PostSource, PostSourceError, Problem, read_post
 
 logger = logging.getLogger(__name__)
 
 POSTS_DIR = "posts"
 POST_PATH_RE = re.compile(r"posts/(\d{4})/[^/]+\.md")
 WORD_RE = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-
+EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 
 
 @dataclass
@@ -63,7 +63,7 @@ class PostRecord:
         return self.source.updated or self.source.date
 
     def status(self, now: dt.datetime) -> str:
-        """"published", or (only ever seen in preview) "draft" or "scheduled"."""
+        """ "published", or (only ever seen in preview) "draft" or "scheduled"."""
         if self.source.draft:
             return "draft"
         return "scheduled" if self.date > now else "published"
@@ -77,23 +77,20 @@ def site_timezone(config: Config) -> ZoneInfo:
         return ZoneInfo(config.unscripted_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"unscripted_timezone = {config.unscripted_timezone!r} is not an IANA time zone "
-            "(e.g. 'Europe/London')"
+            f"unscripted_timezone = {config.unscripted_timezone!r} is not an IANA time zone (e.g. 'Europe/London')"
         ) from None
 
 
 def build_now(config: Config) -> dt.datetime:
     """The build's "now": pinned by ``unscripted_now`` (tests, reproducible builds)."""
     if not config.unscripted_now:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
         now = dt.datetime.fromisoformat(config.unscripted_now.replace("Z", "+00:00"))
     except ValueError:
         now = None
     if now is None or now.tzinfo is None:
-        raise ConfigError(
-            f"unscripted_now = {config.unscripted_now!r} must be an ISO 8601 date-time with an offset"
-        )
+        raise ConfigError(f"unscripted_now = {config.unscripted_now!r} must be an ISO 8601 date-time with an offset")
     return now
 
 
@@ -166,11 +163,17 @@ def scan_posts(app: Sphinx, config: Config) -> None:
         match = POST_PATH_RE.fullmatch(rel)
         if not match:
             problems.append(
-                Problem(rel, None, f"essays live at posts/YYYY/<slug>.md; move it to posts/{source.date.year}/{path.name}")
+                Problem(
+                    rel, None, f"essays live at posts/YYYY/<slug>.md; move it to posts/{source.date.year}/{path.name}"
+                )
             )
         elif int(match.group(1)) != source.date.year:
             problems.append(
-                Problem(rel, source.lines.get("date"), f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}")
+                Problem(
+                    rel,
+                    source.lines.get("date"),
+                    f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}",
+                )
             )
         sources[rel[: -len(".md")]] = source
     problems.extend(_collisions(sources.values(), config))
@@ -278,8 +281,34 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
         title=section[0].astext() if section else source.title,
         source=source,
         words=_count_words(body),
-        pending_excerpt=[] if source.description or opening is None else [opening.deepcopy()],
+        pending_excerpt=[] if source.description or opening is None else [shortened(opening, EXCERPT_WORDS)],
     )
+
+
+def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
+    """A copy of *paragraph* cut after *limit* words, ending in an ellipsis if anything was cut."""
+    copy = paragraph.deepcopy()
+    remaining, cut = limit, False
+    for text in list(copy.findall(nodes.Text)):
+        if remaining <= 0:
+            cut = cut or bool(text.astext().strip())
+            parent = text.parent
+            parent.remove(text)
+            while parent is not copy and not parent.children:  # inline markup left empty
+                grandparent = parent.parent
+                grandparent.remove(parent)
+                parent = grandparent
+            continue
+        words = list(WORD_RE.finditer(text.astext()))
+        if len(words) > remaining:
+            text.parent.replace(text, nodes.Text(text.astext()[: words[remaining - 1].end()]))
+            cut = True
+        remaining -= len(words)
+    if cut:
+        last = list(copy.findall(nodes.Text))[-1]
+        last.parent.replace(last, nodes.Text(last.astext().rstrip(" ,;:—–-")))
+        copy.append(nodes.Text("…"))
+    return copy
 
 
 def _count_words(body: list[nodes.Node]) -> int:

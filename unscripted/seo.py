@@ -11,13 +11,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 
 import lxml.html
 from docutils.utils import new_document
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
-from sphinxext.opengraph import get_tags
+
+# sphinxext-opengraph prints that matplotlib is missing when it is imported: it is
+# for its own social cards, which we replace (see brand_images), so keep the log clean.
+with contextlib.redirect_stdout(io.StringIO()):
+    from sphinxext.opengraph import get_tags
 
 from unscripted import __version__
 from unscripted.brand_images import card_path
@@ -64,7 +70,9 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
             "og:image": base + card_path(pagename if record else None),
             "og:image:width": CARD_SIZE[0],
             "og:image:height": CARD_SIZE[1],
-            "og:image:alt": f"{record.title} — {config.project}" if record else f"{config.project}: {context.get('tagline', '')}",
+            "og:image:alt": f"{record.title} — {config.project}"
+            if record
+            else f"{config.project}: {context.get('tagline', '')}",
             "og:type": "article" if record else "website",
         }
     )
@@ -81,7 +89,13 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
     if doctree is None:  # a generated page: sphinxext-opengraph only runs on documents
         titled = {**context, "title": context.get("title") or PAGE_TITLES.get(pagename, config.project)}
         context["metatags"] += "\n" + get_tags(
-            titled, new_document(pagename), srcdir=app.srcdir, outdir=app.outdir, config=config, builder=app.builder, env=app.env
+            titled,
+            new_document(pagename),
+            srcdir=app.srcdir,
+            outdir=app.outdir,
+            config=config,
+            builder=app.builder,
+            env=app.env,
         )
     context["unscripted_jsonld"] = json_ld(app, pagename, context, description)
 

@@ -31,8 +31,7 @@ def normalise_site_url(value: str, source: str = "SITE_URL") -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise SiteURLError(
-            f"{source}={value!r} is not an absolute http(s) URL; "
-            "set it like SITE_URL=https://example.org/blog/"
+            f"{source}={value!r} is not an absolute http(s) URL; set it like SITE_URL=https://example.org/blog/"
         )
     if parts.query or parts.fragment:
         raise SiteURLError(f"{source}={value!r} must not carry a query or fragment")

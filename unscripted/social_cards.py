@@ -147,9 +147,7 @@ def background(site_name: str, tagline: str, palette: Palette, fonts: Path) -> I
     draw.rectangle((MARGIN, RULE_TOP, MARGIN + 56, RULE_TOP + 3), fill=palette.brand)
     draw.rectangle((MARGIN, HAIRLINE_TOP, WIDTH - MARGIN - 1, HAIRLINE_TOP + 1), fill=palette.hairline)
     # Anchored at the descender so that nothing drops into the bottom margin.
-    draw.text(
-        (MARGIN, HEIGHT - MARGIN), tagline, font=font(fonts / ITALIC, 30), fill=palette.muted, anchor="ld"
-    )
+    draw.text((MARGIN, HEIGHT - MARGIN), tagline, font=font(fonts / ITALIC, 30), fill=palette.muted, anchor="ld")
     return image
 
 
