@@ -184,6 +184,7 @@ def served_site(site):
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     from tools import CHROMIUM_ARGS, chromium
 
     with sync_playwright() as playwright:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import ROOT, sphinx_build
 
 ESSAY = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")

@@ -6,9 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import NOW, ROOT, SITE_URL, sphinx_build
 
 from unscripted.site_url import LOCAL_PREVIEW_URL, SiteURLError, site_url_from_environment
+
+from conftest import NOW, ROOT, SITE_URL, sphinx_build
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 

@@ -14,9 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, sphinx_build
 
 from unscripted.new_post import new_post, slugify
+
+from conftest import ROOT, sphinx_build
 
 VENV = ROOT / ".venv"
 # The site copies share this checkout's virtual environment; never reinstall into it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import yaml
+
 from conftest import ROOT, manuscript
 
 ESSAY = "posts/2024/the-quiet-lie.html"

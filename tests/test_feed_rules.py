@@ -10,8 +10,9 @@ from typing import Any
 
 import feedparser
 import pytest
-from feed_rules import SCHEMA_PATH, json_feed_problems, rss_problems
 from jsonschema.validators import validator_for
+
+from feed_rules import SCHEMA_PATH, json_feed_problems, rss_problems
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 SITE = "https://example.org/unscripted/"

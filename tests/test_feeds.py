@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
-from feed_rules import json_feed_problems, rss_problems
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from unscripted.feeds import page_content
+
+from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
+from feed_rules import json_feed_problems, rss_problems
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 
 import pytest
+
 from tools import node_tool, program
 
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 
 import pytest
+
 from tools import CHROMIUM_ARGS, MEASUREMENTS, chromium, node_tool, program
 
 PAGES = ["index.html", "posts/2024/the-quiet-lie.html", "essays/tag/intimacy.html"]

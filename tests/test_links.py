@@ -6,9 +6,10 @@ import posixpath
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
-from conftest import BASE_PATH, ROOT, SITE_URL, sphinx_build
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from conftest import BASE_PATH, ROOT, SITE_URL, sphinx_build
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 URL_ATTRIBUTES = ("href", "src", "poster", "data")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import resolve
 
 ESSAY = "posts/2024/the-quiet-lie.html"

@@ -6,8 +6,9 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from conftest import ROOT, SITE_URL, resolve, sphinx_build
 from lxml import etree
+
+from conftest import ROOT, SITE_URL, resolve, sphinx_build
 
 ESSAY = "posts/2024/the-quiet-lie.html"
 TITLE = "The Quiet Lie We’re Sold About Sex (And How I’m Unlearning It)"

@@ -13,17 +13,18 @@ their title, the site's name, tagline, colours or fonts changed.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import io
 import json
 import multiprocessing
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from unscripted import __version__
+from unscripted import __version__, social_cards
+from unscripted.incremental import Fingerprints, prune
 
 FONTS = Path(__file__).resolve().parents[1] / "_static/fonts"
 FONT = FONTS / "source-serif-4-latin-600-normal.woff2"
@@ -47,8 +48,10 @@ def write_if_changed(path: Path, content: bytes) -> None:
 # -- Icons -----------------------------------------------------------------------
 
 
-def monogram(size: int, colours: dict[str, str], letter: str) -> Image.Image:
+def monogram(size: int, colours: dict[str, str], letter: str):
     """The publication's initial on its brand colour, drawn at 4x and scaled down."""
+    from PIL import Image, ImageDraw, ImageFont  # only when icons are drawn
+
     scale = 4
     side = size * scale
     image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
@@ -77,16 +80,6 @@ def icon_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 # -- Social cards ------------------------------------------------------------------
 
 
-def draw_card(target: str, title: str | None, site_name: str, tagline: str, colours: dict[str, str]) -> str:
-    """Runs in the card worker: draw one card into *target*."""
-    from unscripted import social_cards
-
-    style = {"site_name": site_name, "tagline": tagline, "colours": colours, "fonts": FONTS}
-    png = social_cards.render_card(title, **style) if title else social_cards.render_site_card(**style)
-    write_if_changed(Path(target), png)
-    return target
-
-
 def card_inputs(app: Sphinx) -> dict[str | None, str]:
     """docname (None: the site) -> a fingerprint of everything its card is drawn from."""
     from unscripted.posts import records
@@ -106,6 +99,7 @@ def card_inputs(app: Sphinx) -> dict[str | None, str]:
     return {docname: hashlib.sha256(f"{shared}\0{title}".encode()).hexdigest() for docname, title in cards.items()}
 
 
+@functools.cache
 def fonts_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(FONTS.glob("*.woff2")):
@@ -126,16 +120,16 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
         target = Path(app.outdir, card_path(docname))
         if drawn.get(str(docname)) != fingerprint or not target.is_file():
             title = env.unscripted_posts[docname].title if docname else None
-            jobs.append(
-                (str(target), title, config.project, config.html_context.get("tagline", ""), config.unscripted_colours)
-            )
+            style = (config.project, config.html_context.get("tagline", ""), config.unscripted_colours, str(FONTS))
+            jobs.append((str(target), title, *style))
     app.unscripted_card_manifest = {str(d): f for d, f in wanted.items()}
     app.unscripted_card_jobs = []
     if jobs:
         # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process.
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         app.unscripted_card_pool = pool
-        app.unscripted_card_jobs = [pool.submit(draw_card, *job) for job in jobs]
+        # social_cards imports Pillow only, so the worker stays small.
+        app.unscripted_card_jobs = [pool.submit(social_cards.draw_card_file, *job) for job in jobs]
 
 
 def finish_images(app: Sphinx, exception: Exception | None) -> None:
@@ -144,11 +138,17 @@ def finish_images(app: Sphinx, exception: Exception | None) -> None:
         if exception is not None or app.builder.format != "html":
             return
         colours = app.config.unscripted_colours
+        icons = Fingerprints(app, "icons")
         for name in ICON_FILES:
-            write_if_changed(Path(app.outdir, name), icon_bytes(name, colours, app.config.project[0]))
+            path = Path(app.outdir, name)
+            if icons.changed(name, colours, app.config.project, fonts_digest(), __version__) or not path.is_file():
+                write_if_changed(path, icon_bytes(name, colours, app.config.project[0]))
         for job in getattr(app, "unscripted_card_jobs", []):
             job.result()  # re-raises a failed drawing here
+        cards = {card_path(None if docname == "None" else docname) for docname in app.unscripted_card_manifest}
+        prune(Path(app.outdir), CARDS, cards, ("*.png",))
         Path(app.doctreedir, CARD_MANIFEST).write_text(json.dumps(app.unscripted_card_manifest, sort_keys=True))
+        icons.save()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -22,6 +22,7 @@ from sphinx.application import Sphinx
 
 from unscripted import __version__
 from unscripted.brand_images import card_path, write_if_changed
+from unscripted.incremental import Fingerprints, prune, site_digest
 from unscripted.posts import PostRecord, published_blog, records
 
 # (file name, media type, name readers know it by)
@@ -94,10 +95,16 @@ def site_feeds(app: Sphinx) -> list[Feed]:
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    """Write every feed whose entries changed; delete the feeds of vanished tags and categories."""
     if exception is not None or app.builder.format != "html":
         return
+    config = app.config
     posts = records(app.env)
+    summaries = app.env.unscripted_summaries
     items: dict[str, Item] = {}  # each essay's page is read once for all its feeds
+    fingerprints = Fingerprints(app, "feeds")
+    shared = (site_digest(app), config.blog_baseurl, config.author, config.blog_feed_subtitle, __version__)
+    written: set[str] = set()
 
     def item_for(post: Post) -> Item:
         if post.docname not in items:
@@ -105,9 +112,24 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return items[post.docname]
 
     for feed in site_feeds(app):
-        entries = [item_for(p) for p in feed.posts if p.docname in posts][: app.config.blog_feed_length]
-        for file_name, _, _ in FORMATS:
-            write_if_changed(Path(app.outdir, feed.path(file_name)), render(app, feed, entries, file_name))
+        members = [p for p in feed.posts if p.docname in posts][: config.blog_feed_length]
+        paths = [Path(app.outdir, feed.path(file_name)) for file_name, _, _ in FORMATS]
+        written.update(feed.path(file_name) for file_name, _, _ in FORMATS)
+        # An essay's page is rewritten when its content changes: its size and time stand for it.
+        inputs = [(p.docname, summaries[p.docname], page_stamp(app, p.docname)) for p in members]
+        if not fingerprints.changed(feed.listing, shared, feed.title, inputs) and all(p.is_file() for p in paths):
+            continue
+        entries = [item_for(p) for p in members]
+        for path, (file_name, _, _) in zip(paths, FORMATS, strict=True):
+            write_if_changed(path, render(app, feed, entries, file_name))
+    names = tuple(file_name for file_name, _, _ in FORMATS)
+    prune(Path(app.outdir), published_blog(app).posts.docname, written, names)
+    fingerprints.save()
+
+
+def page_stamp(app: Sphinx, docname: str) -> tuple[int, int]:
+    status = Path(app.outdir, app.builder.get_target_uri(docname)).stat()
+    return status.st_mtime_ns, status.st_size
 
 
 def make_item(app: Sphinx, post: Post, record: PostRecord) -> Item:

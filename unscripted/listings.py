@@ -11,7 +11,9 @@ the listing's own URL, page N is ``<listing>/page/N``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from ablog.blog import Blog, Catalog, Collection, Post
@@ -25,7 +27,8 @@ from sphinx.util.docutils import SphinxDirective
 from unscripted import __version__
 from unscripted.feeds import feed_links
 from unscripted.fragments import rebase
-from unscripted.posts import PostRecord, build_now, published_blog, records
+from unscripted.incremental import Fingerprints, site_digest
+from unscripted.posts import PostRecord, published_blog, records
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def entry(app: Sphinx, post: Post, record: PostRecord, page: str) -> Entry:
         summary=summary,
         categories=links(post.category),
         tags=links(post.tags),
-        status=record.status(build_now(app.config)),
+        status=record.status(app.unscripted_now),
     )
 
 
@@ -115,23 +118,44 @@ def page_name(listing: str, number: int) -> str:
     return listing if number == 1 else f"{listing}/page/{number}"
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """A page to generate: its context is only built if the page must be written."""
+
+    name: str
+    template: str
+    inputs: tuple  # everything the page shows, for its fingerprint
+    context: Callable[[], dict]
+
+
 def listing_page_names(app: Sphinx) -> set[str]:
-    """Every listing page of this build (for the sitemap)."""
+    """Every listing page of this build (for the sitemap and the clean-up)."""
     return getattr(app, "unscripted_listing_pages", set())
 
 
 def listing_pages(app: Sphinx):
-    """Yield (pagename, context, template) for every listing page."""
+    """Yield (pagename, context, template) for every listing page whose content changed."""
     if app.builder.format != "html":
         return
-    app.unscripted_listing_pages = set()
-    for page in _listing_pages(app):
-        app.unscripted_listing_pages.add(page[0])
-        yield page
-
-
-def _listing_pages(app: Sphinx):
     blog = published_blog(app)
+    fingerprints = app.unscripted_page_fingerprints = Fingerprints(app, "listings")
+    # The sidebar widgets (tags, categories, years) are on every listing page.
+    widgets = [[(str(c.name), c.docname) for c in catalog if c] for catalog in (blog.tags, blog.category, blog.archive)]
+    shared = (site_digest(app), widgets)
+    app.unscripted_listing_pages = set()
+    for page in all_listing_pages(app, blog):
+        app.unscripted_listing_pages.add(page.name)
+        target = Path(app.outdir, app.builder.get_target_uri(page.name))
+        if fingerprints.changed(page.name, shared, page.inputs) or not target.is_file():
+            yield page.name, page.context(), page.template
+
+
+def save_fingerprints(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and hasattr(app, "unscripted_page_fingerprints"):
+        app.unscripted_page_fingerprints.save()
+
+
+def all_listing_pages(app: Sphinx, blog: Blog):
     yield from collection_pages(app, blog.posts, "All essays", feed=True)
     site = app.config.project
     for attribute, catalog_title, description, page_title in CATALOGS:
@@ -139,9 +163,14 @@ def _listing_pages(app: Sphinx):
         groups = [c for c in catalog if len(c)]
         if not groups:
             continue
-        context = catalog_context(app, catalog, catalog_title, groups)
-        context["unscripted_description"] = description.format(site=site)
-        yield (catalog.docname, context, "ablog/catalog.html")
+        inputs = (catalog_title, [(str(g.name), g.docname, len(g)) for g in groups])
+
+        def context(catalog=catalog, catalog_title=catalog_title, groups=groups, description=description) -> dict:
+            return catalog_context(app, catalog, catalog_title, groups) | {
+                "unscripted_description": description.format(site=site)
+            }
+
+        yield ListingPage(catalog.docname, "ablog/catalog.html", inputs, context)
         for collection in groups:
             yield from collection_pages(
                 app, collection, page_title.format(collection.name), feed=attribute in FEEDS_FOR
@@ -151,29 +180,40 @@ def _listing_pages(app: Sphinx):
 def collection_pages(app: Sphinx, collection: Collection, title: str, *, feed: bool):
     """One listing, split into pages: newest essays first, page 1 at the listing's own URL."""
     size = app.config.unscripted_page_size
-    posts = [post for post in collection if post.docname in records(app.env)]
+    known = records(app.env)
+    summaries = app.env.unscripted_summaries
+    posts = [post for post in collection if post.docname in known]
     chunks = [posts[start : start + size] for start in range(0, len(posts), size)] or [[]]
     listing = collection.docname
-    builder = app.builder
-    site = app.config.project
     for number, chunk in enumerate(chunks, start=1):
-        page = page_name(listing, number)
+        inputs = (title, number, len(chunks), len(posts), feed, [(p.docname, summaries[p.docname]) for p in chunk])
 
-        def url(n: int, page: str = page) -> str | None:
-            return builder.get_relative_uri(page, page_name(listing, n)) if 1 <= n <= len(chunks) else None
+        def context(number=number, chunk=chunk) -> dict:
+            return collection_context(app, listing, title, number, chunks, chunk, len(posts), feed=feed)
 
-        heading = title if number == 1 else f"{title}, page {number} of {len(chunks)}"
-        newer, older = url(number - 1), url(number + 1)
-        context = {
-            "title": heading,
-            "unscripted_description": f"{heading}: {essays(len(posts))} in {site}, newest first.",
-            "entries": entries(app, chunk, page),
-            "unscripted_pagination": Pagination(number, len(chunks), newer, older, url(1)) if len(chunks) > 1 else None,
-            "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
-            "unscripted_listing": True,
-            "unscripted_page_feeds": feed_links(app, listing, title) if feed else [],
-        }
-        yield (page, context, "ablog/collection.html")
+        yield ListingPage(page_name(listing, number), "ablog/collection.html", inputs, context)
+
+
+def collection_context(
+    app, listing: str, title: str, number: int, chunks: list, chunk: list, total: int, *, feed: bool
+):
+    builder = app.builder
+    page = page_name(listing, number)
+
+    def url(n: int) -> str | None:
+        return builder.get_relative_uri(page, page_name(listing, n)) if 1 <= n <= len(chunks) else None
+
+    heading = title if number == 1 else f"{title}, page {number} of {len(chunks)}"
+    newer, older = url(number - 1), url(number + 1)
+    return {
+        "title": heading,
+        "unscripted_description": f"{heading}: {essays(total)} in {app.config.project}, newest first.",
+        "entries": entries(app, chunk, page),
+        "unscripted_pagination": Pagination(number, len(chunks), newer, older, url(1)) if len(chunks) > 1 else None,
+        "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
+        "unscripted_listing": True,
+        "unscripted_page_feeds": feed_links(app, listing, title) if feed else [],
+    }
 
 
 def catalog_context(app: Sphinx, catalog: Catalog, title: str, groups: list[Collection]) -> dict:
@@ -232,6 +272,7 @@ def setup(app: Sphinx) -> dict:
         if getattr(listener.handler, "__module__", "") == "ablog.post":
             app.disconnect(listener.id)
     app.connect("html-collect-pages", listing_pages)
+    app.connect("build-finished", save_fingerprints)
     app.add_directive("latest-essays", LatestEssays)
     app.add_node(latest_essays)
     app.connect("doctree-resolved", fill_latest_essays)

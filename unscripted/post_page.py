@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 
 from unscripted import __version__
 from unscripted.listings import entries, entry
-from unscripted.posts import neighbours, published_blog, records, related
+from unscripted.posts import published_blog, records
 
 
 def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -43,12 +43,13 @@ def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict
         return
     blog = published_blog(app)
     pathto = context["pathto"]
-    older, newer = neighbours(posts)[pagename]
+    env = app.env
+    older, newer = env.unscripted_neighbours[pagename]
     context["unscripted_after_article"] = Markup(
         app.builder.templates.render(
             "unscripted/post-footer.html",
             {
-                "related": entries(app, [blog[d] for d in related(pagename, posts)], pagename),
+                "related": entries(app, [blog[d] for d in env.unscripted_related[pagename]], pagename),
                 "older": {"url": pathto(older), "title": posts[older].title} if older else None,
                 "newer": {"url": pathto(newer), "title": posts[newer].title} if newer else None,
             },
@@ -61,6 +62,7 @@ def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("unscripted.listings")
+    app.setup_extension("unscripted.incremental")  # computes each essay's neighbours and related essays
     app.connect("doctree-resolved", add_byline)
     app.connect("html-page-context", after_the_essay)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,8 @@ years. This module writes around the parts of ABlog that fail silently:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from unscripted import __version__
+from unscripted import __version__, frontmatter
 from unscripted.frontmatter import PostSource, PostSourceError, Problem, read_post
 
 logger = logging.getLogger(__name__)
@@ -100,32 +102,6 @@ def records(env: BuildEnvironment) -> dict[str, PostRecord]:
     return env.unscripted_posts
 
 
-def chronological(posts: dict[str, PostRecord]) -> list[str]:
-    """Oldest first, ties by title: ABlog's order for previous and next."""
-    return sorted(posts, key=lambda d: (posts[d].date, posts[d].title))
-
-
-def neighbours(posts: dict[str, PostRecord]) -> dict[str, tuple[str | None, str | None]]:
-    """docname -> (older essay, newer essay)."""
-    order = chronological(posts)
-    return {
-        docname: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
-        for i, docname in enumerate(order)
-    }
-
-
-def related(docname: str, posts: dict[str, PostRecord], limit: int = 3) -> list[str]:
-    """Up to *limit* other essays sharing tags with this one: most shared tags first, then newest."""
-    tags = set(posts[docname].source.tags)
-    scored = [
-        (len(tags & set(other.source.tags)), other.date, other.title, name)
-        for name, other in posts.items()
-        if name != docname and tags & set(other.source.tags)
-    ]
-    scored.sort(key=lambda score: (-score[0], -score[1].timestamp(), score[2]))
-    return [name for *_, name in scored[:limit]]
-
-
 def published_blog(app: Sphinx) -> Blog:
     """ABlog's post registry, filled from the environment if it is still empty."""
     blog = Blog(app)
@@ -135,6 +111,51 @@ def published_blog(app: Sphinx) -> Blog:
 
 
 # -- Before reading: validate every essay, decide what is published ----------
+
+SOURCES_CACHE = "unscripted-sources.pickle"  # in the doctree directory
+
+
+class ParsedSources:
+    """Front matter already validated, kept while the file's size and time stay the same.
+
+    Every build checks every essay before reading any; parsing YAML for a
+    thousand unchanged files would cost more than the rest of a no-op build.
+    """
+
+    def __init__(self, path: Path, settings: tuple) -> None:
+        self.path, self.settings = path, settings
+        try:
+            with path.open("rb") as handle:
+                stored_settings, self.entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
+            stored_settings, self.entries = None, {}
+        if stored_settings != settings:
+            self.entries = {}
+        self.seen: dict[str, tuple] = {}
+
+    @staticmethod
+    def stamp(path: Path) -> tuple[int, int]:
+        status = path.stat()
+        return status.st_mtime_ns, status.st_size
+
+    def get(self, path: Path) -> PostSource | None:
+        stamp, source = self.entries.get(str(path), (None, None))
+        if source is None or stamp != self.stamp(path):
+            return None
+        if source.image and not (path.parent / source.image).is_file():
+            return None  # parse again, to report the missing image
+        self.seen[str(path)] = (stamp, source)
+        return source
+
+    def put(self, path: Path, source: PostSource) -> PostSource:
+        self.seen[str(path)] = (self.stamp(path), source)
+        return source
+
+    def save(self) -> None:
+        if self.seen != self.entries:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("wb") as handle:
+                pickle.dump((self.settings, self.seen), handle, pickle.HIGHEST_PROTOCOL)
 
 
 def scan_posts(app: Sphinx, config: Config) -> None:
@@ -149,14 +170,16 @@ def scan_posts(app: Sphinx, config: Config) -> None:
 
     srcdir = Path(app.srcdir)
     timezone = site_timezone(config)
-    now = build_now(config)
+    now = app.unscripted_now = build_now(config)
     authors = set(config.blog_authors)
     sources: dict[str, PostSource] = {}
     problems: list[Problem] = []
+    rules = hashlib.sha256(Path(frontmatter.__file__).read_bytes()).hexdigest()  # new rules: parse again
+    cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, (str(timezone), sorted(authors), rules))
     for path in sorted((srcdir / POSTS_DIR).rglob("*.md")):
         rel = path.relative_to(srcdir).as_posix()
         try:
-            source = read_post(path, srcdir, timezone=timezone, authors=authors)
+            source = cache.get(path) or cache.put(path, read_post(path, srcdir, timezone=timezone, authors=authors))
         except PostSourceError as error:
             problems.extend(error.problems)
             continue
@@ -179,6 +202,7 @@ def scan_posts(app: Sphinx, config: Config) -> None:
     problems.extend(_collisions(sources.values(), config))
     if problems:
         stop_build(problems, "nothing was built")
+    cache.save()
 
     hidden = []
     for docname, source in sources.items():

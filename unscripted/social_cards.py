@@ -189,3 +189,18 @@ def render_site_card(*, site_name: str, tagline: str, colours: dict[str, str], f
     draw.rectangle((MARGIN, 346, MARGIN + 96, 351), fill=palette.brand)
     draw.text((MARGIN, 436), tagline, font=font(fonts / ITALIC, 48), fill=palette.brand, anchor="ls")
     return png(image)
+
+
+def draw_card_file(
+    target: str, title: str | None, site_name: str, tagline: str, colours: dict[str, str], fonts: str
+) -> str:
+    """Draw one card (the site's if *title* is None) into *target*, unless it already holds it.
+
+    The entry point of the card worker process, which imports nothing but Pillow."""
+    style = {"site_name": site_name, "tagline": tagline, "colours": colours, "fonts": Path(fonts)}
+    png = render_card(title, **style) if title else render_site_card(**style)
+    path = Path(target)
+    if not (path.is_file() and path.read_bytes() == png):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+    return target

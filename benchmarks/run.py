@@ -1,0 +1,327 @@
+"""Unscripted at scale, against a plain-Sphinx twin of the same pages.
+
+    python -m benchmarks.run --essays 1000          (make bench ESSAYS=1000)
+
+Generates N essays (deterministic seed) into a temporary copy of the site and
+into a twin: the same essays, home, about and listing pages (paginated the
+same way) written as ordinary Markdown documents and built by plain Sphinx
+with MyST and Furo, no ABlog, no Unscripted extensions. Then, for both, in one
+run: a clean build, a no-op rebuild, one essay edited, one essay added, one
+essay's tags changed. It prints seconds, ratios and the targets, peak memory
+(whole process tree), output size and the largest HTML page, and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.essays import write_essays
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_FILES = ("conf.py", "_templates", "_static", "unscripted", "index.md", "about.md")
+PAGE_SIZE = 10
+# (step, target ratio to the twin)
+TARGETS = {"clean": 1.15, "no-op": 1.5, "edit one": 2.0, "add one": 3.0, "retag one": 3.0, "peak memory": 1.3}
+PAGE_LIMIT = 150 * 1024
+ENVIRONMENT = {"SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2031-01-01T00:00:00+00:00", "PYTHONHASHSEED": "0"}
+
+
+@dataclass
+class Result:
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_mib: float = 0.0
+    output_mib: float = 0.0
+    largest_page: tuple[str, int] = ("", 0)
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    total, pending = 0, [pid]
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(status.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    while pending:
+        current = pending.pop()
+        pending += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def build(srcdir: Path, out: Path) -> tuple[float, float]:
+    """Run sphinx-build as `make html` does; return (seconds, peak MiB of the process tree)."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "-W", "--keep-going"]
+    command += ["-d", str(out / "doctrees"), str(srcdir), str(out / "html")]
+    env = {**os.environ, **ENVIRONMENT}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kib(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    log = process.stdout.read()
+    if process.returncode:
+        raise SystemExit(f"build of {srcdir} failed:\n{log}")
+    return seconds, peak / 1024
+
+
+# -- The twin: the same pages as ordinary documents ------------------------------------------
+
+TWIN_CONF = """\
+project = "Unscripted"
+author = "Alex Rowan"
+copyright = "2024 Alex Rowan"
+language = "en"
+extensions = ["myst_parser"]
+html_theme = "furo"
+html_title = "Unscripted"
+html_baseurl = "https://example.org/"
+smartquotes = False
+myst_heading_anchors = 3
+html_copy_source = False
+html_show_sourcelink = False
+html_use_index = False
+html_domain_indices = False
+suppress_warnings = ["toc.not_included"]
+"""
+
+
+def front_matter(text: str) -> tuple[dict[str, object], str, str]:
+    head, body = text.split("\n---\n", 1)
+    data = {}
+    for line in head.splitlines()[1:]:
+        key, _, value = line.partition(": ")
+        data[key] = value
+    title = re.search(r"^# (.+)$", body, re.M).group(1)
+    return data, title, body
+
+
+def essay_index(srcdir: Path) -> list[dict[str, object]]:
+    essays = []
+    for path in sorted((srcdir / "posts").glob("*/*.md")):
+        data, title, body = front_matter(path.read_text())
+        paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
+        essays.append(
+            {
+                "doc": path.relative_to(srcdir).with_suffix("").as_posix(),
+                "title": title,
+                "date": str(data["date"]),
+                "tags": [t.strip() for t in str(data.get("tags", "[]")).strip("[]").split(",") if t.strip()],
+                "category": str(data.get("category", "")),
+                "excerpt": " ".join(paragraphs[0].split()[:45]) + "…" if paragraphs else "",
+            }
+        )
+    return sorted(essays, key=lambda e: (e["date"], e["title"]), reverse=True)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", text)).strip().lower()
+
+
+def listing_docs(essays: list[dict[str, object]]) -> dict[str, str]:
+    """Markdown for every listing page Unscripted generates, paginated the same way."""
+    docs: dict[str, str] = {}
+
+    def collection(docname: str, title: str, items: list[dict[str, object]]) -> None:
+        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            name = docname if number == 1 else f"{docname}/page/{number}"
+            up = "../" * name.count("/")
+            lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number > 1 else ""), ""]
+            for essay in chunk:
+                lines += [
+                    f"## [{essay['title']}]({up}{essay['doc']}.md)",
+                    "",
+                    f"{essay['date']}",
+                    "",
+                    str(essay["excerpt"]),
+                    "",
+                ]
+            docs[name] = "\n".join(lines)
+
+    collection("essays", "All essays", essays)
+    groups: dict[str, dict[str, list]] = {"tag": {}, "category": {}, "archive": {}}
+    for essay in essays:
+        for tag in essay["tags"]:
+            groups["tag"].setdefault(tag, []).append(essay)
+        groups["category"].setdefault(str(essay["category"]), []).append(essay)
+        groups["archive"].setdefault(str(essay["date"])[:4], []).append(essay)
+    for kind, members in groups.items():
+        index = f"essays/{kind}"
+        lines = [f"---\norphan: true\n---\n\n# {kind.title()}", ""]
+        for name in sorted(members):
+            page = f"essays/{slug(name)}" if kind == "archive" else f"essays/{kind}/{slug(name)}"
+            lines.append(f"- [{name}](../{page}.md) {len(members[name])}")
+            collection(page, f"Essays: {name}", members[name])
+        docs[index] = "\n".join(lines) + "\n"
+    docs["essays/author"] = "---\norphan: true\n---\n\n# Authors\n\n- [Alex Rowan](author/alex-rowan.md)\n"
+    collection("essays/author/alex-rowan", "Essays by Alex Rowan", essays)
+    latest = "\n".join(f"- [{e['title']}]({e['doc']}.md): {e['excerpt']}" for e in essays[:5])
+    docs["index"] = "# Unscripted\n\nIntimacy, without the performance.\n\n## Latest essays\n\n" + latest + "\n"
+    return docs
+
+
+def sync_twin(unscripted: Path, twin: Path) -> None:
+    """Make the twin match the site's essays; rewrite only the documents that change."""
+    wanted = {}
+    for path in (unscripted / "posts").glob("*/*.md"):
+        _, _, body = front_matter(path.read_text())
+        wanted[path.relative_to(unscripted).as_posix()] = f"---\norphan: true\n---\n{body}"
+    about = (unscripted / "about.md").read_text()
+    for label, target in (
+        ("blog-posts", "essays.md"),
+        ("blog-tags", "essays/tag.md"),
+        ("blog-archives", "essays/archive.md"),
+    ):
+        about = re.sub(rf"{{ref}}`([^<`]+) <{label}>`", rf"[\1]({target})", about)
+    wanted["about.md"] = about
+    wanted |= {f"{doc}.md": text for doc, text in listing_docs(essay_index(unscripted)).items()}
+    existing = {p.relative_to(twin).as_posix() for p in twin.rglob("*.md")}
+    for rel in existing - set(wanted):
+        (twin / rel).unlink()
+    for rel, text in wanted.items():
+        path = twin / rel
+        if not path.is_file() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    (twin / "conf.py").write_text(TWIN_CONF)
+
+
+# -- Changes, applied the same way to both ------------------------------------------------------
+
+
+def edit_one(site: Path, essays: list[Path]) -> None:
+    target = site / essays[len(essays) // 2].relative_to(essays[0].parents[2])
+    target.write_text(target.read_text() + "\nOne more sentence, written after the fact.\n")
+
+
+def add_one(site: Path, essays: list[Path]) -> None:
+    last = essays[-1]
+    date = dt.date.fromisoformat(re.search(r"date: (\S+)", last.read_text()).group(1)) + dt.timedelta(days=2)
+    path = site / "posts" / str(date.year) / "essay-new.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = last.read_text().split("\n---\n", 1)[1].replace("# ", "# A New Essay: ", 1)
+    path.write_text(f"---\ndate: {date.isoformat()}\ncategory: Notes\ntags: [quiet, honest, tender]\n---\n{body}")
+
+
+def retag_one(site: Path, essays: list[Path]) -> None:
+    target = site / essays[len(essays) // 3].relative_to(essays[0].parents[2])
+    target.write_text(re.sub(r"tags: \[.*\]", "tags: [morning, letter, kitchen]", target.read_text(), count=1))
+
+
+STEPS = (("no-op", None), ("edit one", edit_one), ("add one", add_one), ("retag one", retag_one))
+
+
+def output_stats(html: Path) -> tuple[float, tuple[str, int]]:
+    files = [p for p in html.rglob("*") if p.is_file()]
+    largest = max((p for p in files if p.suffix == ".html"), key=lambda p: p.stat().st_size)
+    return sum(p.stat().st_size for p in files) / 2**20, (largest.relative_to(html).as_posix(), largest.stat().st_size)
+
+
+def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
+    unscripted, twin = workdir / "unscripted", workdir / "twin"
+    unscripted.mkdir()
+    for name in SITE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, unscripted / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, unscripted / name)
+    essays = write_essays(unscripted, count, seed=seed)
+    twin.mkdir()
+    sync_twin(unscripted, twin)
+    results = {"unscripted": Result(), "plain": Result()}
+    for name, srcdir in (("unscripted", unscripted), ("plain", twin)):
+        seconds, peak = build(srcdir, workdir / f"out-{name}")
+        results[name].seconds["clean"] = seconds
+        results[name].peak_mib = peak
+        print(f"  {name}: clean {seconds:.1f} s", flush=True)
+    for step, change in STEPS:
+        if change:
+            change(unscripted, essays)
+            sync_twin(unscripted, twin)
+        time.sleep(1.1)  # distinct modification times, as between two saves
+        for name, srcdir in (("unscripted", unscripted), ("plain", twin)):
+            results[name].seconds[step] = build(srcdir, workdir / f"out-{name}")[0]
+        print(
+            f"  {step}: {results['unscripted'].seconds[step]:.2f} s / {results['plain'].seconds[step]:.2f} s",
+            flush=True,
+        )
+    for name in results:
+        results[name].output_mib, results[name].largest_page = output_stats(workdir / f"out-{name}" / "html")
+    return results
+
+
+def report(count: int, results: dict[str, Result]) -> dict:
+    ours, plain = results["unscripted"], results["plain"]
+    rows, verdicts = [], {}
+    for step in ("clean", "no-op", "edit one", "add one", "retag one"):
+        ratio = ours.seconds[step] / plain.seconds[step]
+        verdicts[step] = ratio <= TARGETS[step]
+        rows.append((step, f"{ours.seconds[step]:.2f} s", f"{plain.seconds[step]:.2f} s", ratio, TARGETS[step]))
+    memory = ours.peak_mib / plain.peak_mib
+    verdicts["peak memory"] = memory <= TARGETS["peak memory"]
+    rows.append(
+        ("peak memory", f"{ours.peak_mib:.0f} MiB", f"{plain.peak_mib:.0f} MiB", memory, TARGETS["peak memory"])
+    )
+    verdicts["largest page"] = ours.largest_page[1] <= PAGE_LIMIT
+    print(f"\n{count} essays                 Unscripted    plain Sphinx   ratio   target")
+    for step, a, b, ratio, target in rows:
+        print(f"{step:<22} {a:>12}  {b:>13}  {ratio:>5.2f}×  ≤ {target:.2f}×  {'ok' if ratio <= target else 'MISSED'}")
+    print(f"{'output size':<22} {ours.output_mib:>8.1f} MiB  {plain.output_mib:>9.1f} MiB")
+    page, size = ours.largest_page
+    verdict = "ok" if verdicts["largest page"] else "MISSED"
+    print(f"largest page: {page} ({size / 1024:.0f} KiB; limit {PAGE_LIMIT // 1024} KiB) {verdict}")
+    return {
+        "essays": count,
+        "seconds": {"unscripted": ours.seconds, "plain": plain.seconds},
+        "peak_mib": {"unscripted": ours.peak_mib, "plain": plain.peak_mib},
+        "output_mib": {"unscripted": ours.output_mib, "plain": plain.output_mib},
+        "largest_page": {"unscripted": ours.largest_page, "plain": plain.largest_page},
+        "targets": TARGETS,
+        "met": verdicts,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--essays", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--json", type=Path, default=ROOT / "_build" / "benchmark.json")
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    arguments = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="unscripted-bench-"))
+    print(f"Benchmark: {arguments.essays} essays in {workdir}", flush=True)
+    try:
+        summary = report(arguments.essays, measure(arguments.essays, arguments.seed, workdir))
+    finally:
+        if not arguments.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    arguments.json.parent.mkdir(parents=True, exist_ok=True)
+    arguments.json.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"JSON: {arguments.json}")
+    return 0 if all(summary["met"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

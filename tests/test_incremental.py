@@ -1,0 +1,132 @@
+"""After any change, an incremental build publishes exactly what a clean build would."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.essays import write_essays
+
+from conftest import SiteMaker, sphinx_build
+
+COUNT = 24
+
+
+def essay(srcdir: Path, number: int) -> Path:
+    return next((srcdir / "posts").glob(f"*/essay-{number:04d}.md"))
+
+
+def rewrite(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text()
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert changed != text, pattern
+    path.write_text(changed)
+
+
+def edit_body(srcdir):
+    path = essay(srcdir, 12)
+    path.write_text(path.read_text() + "\nA sentence added later, *with emphasis*.\n")
+
+
+def edit_opening(srcdir):  # changes the excerpt that listings show
+    rewrite(essay(srcdir, COUNT), r"^(# .+\n\n)", r"\1A new first line. ")
+
+
+def add_newest(srcdir):
+    path = srcdir / "posts/2020/a-new-essay.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "---\ndate: 2020-03-01\ncategory: Notes\ntags: [quiet, honest]\n---\n\n# A New Essay\n\nFresh words.\n"
+    )
+
+
+def add_in_the_middle(srcdir):
+    path = srcdir / "posts/2019/an-old-essay.md"
+    path.write_text("---\ndate: 2019-01-20\ncategory: Letters\ntags: [tender]\n---\n\n# An Old Essay\n\nOlder words.\n")
+
+
+def remove_one(srcdir):  # the newest generated essay: no other essay links to it
+    essay(srcdir, COUNT).unlink()
+
+
+def retag(srcdir):
+    rewrite(essay(srcdir, 8), r"^tags: \[.*\]$", "tags: [quiet, brand-new-tag]")
+
+
+def remove_a_tag_everywhere(srcdir):
+    path = srcdir / "posts/2020/a-new-essay.md"
+    rewrite(path, r"^tags: \[.*\]$", "tags: [quiet]")
+    rewrite(essay(srcdir, 8), r"^tags: \[.*\]$", "tags: [quiet]")
+
+
+def redate(srcdir):  # moves an essay: neighbours, listings, years
+    rewrite(essay(srcdir, 3), r"^date: .*$", "date: 2019-06-01")
+
+
+def retitle(srcdir):
+    rewrite(essay(srcdir, 15), r"^# .*$", "# A Better Title")
+
+
+def recategorise(srcdir):
+    rewrite(essay(srcdir, 16), r"^category: .*$", "category: Brand New")
+
+
+def restyle(srcdir):  # every page carries the stylesheet's checksum
+    css = srcdir / "_static/unscripted.css"
+    css.write_text(css.read_text() + "\n.essay-meta { letter-spacing: 0.01em; }\n")
+
+
+def make_draft(srcdir):  # an essay no other essay links to
+    rewrite(srcdir / "posts/2020/a-new-essay.md", r"^date: (.*)$", r"date: \1\ndraft: true")
+
+
+CHANGES = [
+    edit_body,
+    edit_opening,
+    add_newest,
+    add_in_the_middle,
+    remove_one,
+    retag,
+    remove_a_tag_everywhere,
+    redate,
+    retitle,
+    recategorise,
+    restyle,
+    make_draft,
+]
+
+
+@pytest.fixture(scope="module")
+def evolving(tmp_path_factory):
+    base = tmp_path_factory.mktemp("incremental")
+    srcdir = SiteMaker(base).make({}, with_essay=True)
+    write_essays(srcdir, COUNT, seed=7, words=150)
+    first = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    assert first.returncode == 0, first.log
+    return srcdir, base
+
+
+def differences(incremental: dict[str, bytes], clean: dict[str, bytes]) -> list[str]:
+    found = [f"only after the incremental build: {n}" for n in sorted(incremental.keys() - clean.keys())]
+    found += [f"missing after the incremental build: {n}" for n in sorted(clean.keys() - incremental.keys())]
+    found += [f"differs: {n}" for n in sorted(clean.keys() & incremental.keys()) if clean[n] != incremental[n]]
+    return found
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_incremental_build_equals_clean_build(evolving, change, tmp_path):
+    srcdir, base = evolving
+    time.sleep(0.01)  # a new modification time for the changed file
+    change(srcdir)
+    incremental = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    assert incremental.returncode == 0, incremental.log
+    clean = sphinx_build(srcdir, tmp_path / "clean", doctreedir=tmp_path / "doctrees")
+    assert clean.returncode == 0, clean.log
+    assert not differences(incremental.files(), clean.files())
+    # ... and it got there without reading everything again (a draft changes what
+    # Sphinx may read, its exclude_patterns, so that one rebuilds from scratch).
+    added, changed, _ = map(int, re.search(r"(\d+) added, (\d+) changed, (\d+) removed", incremental.log).groups())
+    assert added + changed <= (COUNT + 3 if change is make_draft else 2), incremental.log
