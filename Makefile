@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve post test lock audit clean
+.PHONY: help html serve post test bench lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The ti
 test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test suite (sets up everything it needs)
 	tests/install-tools.sh
 	$(BIN)/python -m pytest
+
+ESSAYS ?= 1000
+bench: $(BIN)/.build-deps ## Time builds of ESSAYS generated essays against plain Sphinx (JSON in _build/)
+	$(BIN)/python -m benchmarks.run --essays $(ESSAYS)
 
 lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requirements*.in
 	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header \

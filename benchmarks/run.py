@@ -5,7 +5,9 @@
 Generates N essays (deterministic seed) into a temporary copy of the site and
 into a twin: the same essays, home, about and listing pages (paginated the
 same way) written as ordinary Markdown documents and built by plain Sphinx
-with MyST and Furo, no ABlog, no Unscripted extensions. Then, for both, in one
+with MyST and Furo, no ABlog, no Unscripted extensions. The targets are ratios
+to that twin; a second twin with only the essays, home and about pages (the
+least plain Sphinx can do) is measured too, for reference. Then, for both, in one
 run: a clean build, a no-op rebuild, one essay edited, one essay added, one
 essay's tags changed. It prints seconds, ratios and the targets, peak memory
 (whole process tree), output size and the largest HTML page, and writes JSON.
@@ -181,8 +183,12 @@ def listing_docs(essays: list[dict[str, object]]) -> dict[str, str]:
     return docs
 
 
-def sync_twin(unscripted: Path, twin: Path) -> None:
-    """Make the twin match the site's essays; rewrite only the documents that change."""
+def sync_twin(unscripted: Path, twin: Path, *, listings: bool = True) -> None:
+    """Make a twin match the site's essays; rewrite only the documents that change.
+
+    With *listings*, the twin has every page Unscripted has (the targets are
+    ratios to it); without, only the essays, home and about pages: the least
+    plain Sphinx can do, reported for reference."""
     wanted = {}
     for path in (unscripted / "posts").glob("*/*.md"):
         _, _, body = front_matter(path.read_text())
@@ -193,9 +199,12 @@ def sync_twin(unscripted: Path, twin: Path) -> None:
         ("blog-tags", "essays/tag.md"),
         ("blog-archives", "essays/archive.md"),
     ):
-        about = re.sub(rf"{{ref}}`([^<`]+) <{label}>`", rf"[\1]({target})", about)
+        about = re.sub(rf"{{ref}}`([^<`]+) <{label}>`", rf"[\1]({target})" if listings else r"\1", about)
     wanted["about.md"] = about
-    wanted |= {f"{doc}.md": text for doc, text in listing_docs(essay_index(unscripted)).items()}
+    generated = listing_docs(essay_index(unscripted))
+    if not listings:
+        generated = {"index": generated["index"]}
+    wanted |= {f"{doc}.md": text for doc, text in generated.items()}
     existing = {p.relative_to(twin).as_posix() for p in twin.rglob("*.md")}
     for rel in existing - set(wanted):
         (twin / rel).unlink()
@@ -238,8 +247,11 @@ def output_stats(html: Path) -> tuple[float, tuple[str, int]]:
     return sum(p.stat().st_size for p in files) / 2**20, (largest.relative_to(html).as_posix(), largest.stat().st_size)
 
 
+VARIANTS = ("unscripted", "plain", "essays only")
+
+
 def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
-    unscripted, twin = workdir / "unscripted", workdir / "twin"
+    unscripted, twin, bare = workdir / "unscripted", workdir / "twin", workdir / "bare"
     unscripted.mkdir()
     for name in SITE_FILES:
         source = ROOT / name
@@ -248,10 +260,17 @@ def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
         else:
             shutil.copy2(source, unscripted / name)
     essays = write_essays(unscripted, count, seed=seed)
+    sources = dict(zip(VARIANTS, (unscripted, twin, bare), strict=True))
+
+    def sync() -> None:
+        sync_twin(unscripted, twin)
+        sync_twin(unscripted, bare, listings=False)
+
     twin.mkdir()
-    sync_twin(unscripted, twin)
-    results = {"unscripted": Result(), "plain": Result()}
-    for name, srcdir in (("unscripted", unscripted), ("plain", twin)):
+    bare.mkdir()
+    sync()
+    results = {name: Result() for name in VARIANTS}
+    for name, srcdir in sources.items():
         seconds, peak = build(srcdir, workdir / f"out-{name}")
         results[name].seconds["clean"] = seconds
         results[name].peak_mib = peak
@@ -259,45 +278,44 @@ def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
     for step, change in STEPS:
         if change:
             change(unscripted, essays)
-            sync_twin(unscripted, twin)
+            sync()
         time.sleep(1.1)  # distinct modification times, as between two saves
-        for name, srcdir in (("unscripted", unscripted), ("plain", twin)):
+        for name, srcdir in sources.items():
             results[name].seconds[step] = build(srcdir, workdir / f"out-{name}")[0]
-        print(
-            f"  {step}: {results['unscripted'].seconds[step]:.2f} s / {results['plain'].seconds[step]:.2f} s",
-            flush=True,
-        )
+        print(f"  {step}: " + " / ".join(f"{results[n].seconds[step]:.2f} s" for n in VARIANTS), flush=True)
     for name in results:
         results[name].output_mib, results[name].largest_page = output_stats(workdir / f"out-{name}" / "html")
     return results
 
 
 def report(count: int, results: dict[str, Result]) -> dict:
-    ours, plain = results["unscripted"], results["plain"]
+    ours, plain, bare = (results[name] for name in VARIANTS)
     rows, verdicts = [], {}
     for step in ("clean", "no-op", "edit one", "add one", "retag one"):
         ratio = ours.seconds[step] / plain.seconds[step]
         verdicts[step] = ratio <= TARGETS[step]
-        rows.append((step, f"{ours.seconds[step]:.2f} s", f"{plain.seconds[step]:.2f} s", ratio, TARGETS[step]))
+        seconds = [f"{r.seconds[step]:.2f} s" for r in (ours, plain, bare)]
+        rows.append((step, *seconds, ratio, ours.seconds[step] / bare.seconds[step], TARGETS[step]))
     memory = ours.peak_mib / plain.peak_mib
     verdicts["peak memory"] = memory <= TARGETS["peak memory"]
-    rows.append(
-        ("peak memory", f"{ours.peak_mib:.0f} MiB", f"{plain.peak_mib:.0f} MiB", memory, TARGETS["peak memory"])
-    )
+    mib = [f"{r.peak_mib:.0f} MiB" for r in (ours, plain, bare)]
+    rows.append(("peak memory", *mib, memory, ours.peak_mib / bare.peak_mib, TARGETS["peak memory"]))
     verdicts["largest page"] = ours.largest_page[1] <= PAGE_LIMIT
-    print(f"\n{count} essays                 Unscripted    plain Sphinx   ratio   target")
-    for step, a, b, ratio, target in rows:
-        print(f"{step:<22} {a:>12}  {b:>13}  {ratio:>5.2f}×  ≤ {target:.2f}×  {'ok' if ratio <= target else 'MISSED'}")
-    print(f"{'output size':<22} {ours.output_mib:>8.1f} MiB  {plain.output_mib:>9.1f} MiB")
+    print(f"\n{count} essays   Unscripted   plain twin  essays only   ratio   target           to essays only")
+    for step, a, b, c, ratio, bare_ratio, target in rows:
+        verdict = "ok" if ratio <= target else "MISSED"
+        print(f"{step:<11} {a:>11}  {b:>11}  {c:>11}  {ratio:>5.2f}×  ≤ {target:.2f}×  {verdict:<6}  {bare_ratio:.2f}×")
+    sizes = "  ".join(f"{r.output_mib:>7.1f} MiB" for r in (ours, plain, bare))
+    print(f"{'output':<11} {sizes}")
     page, size = ours.largest_page
     verdict = "ok" if verdicts["largest page"] else "MISSED"
     print(f"largest page: {page} ({size / 1024:.0f} KiB; limit {PAGE_LIMIT // 1024} KiB) {verdict}")
     return {
         "essays": count,
-        "seconds": {"unscripted": ours.seconds, "plain": plain.seconds},
-        "peak_mib": {"unscripted": ours.peak_mib, "plain": plain.peak_mib},
-        "output_mib": {"unscripted": ours.output_mib, "plain": plain.output_mib},
-        "largest_page": {"unscripted": ours.largest_page, "plain": plain.largest_page},
+        "seconds": {name: results[name].seconds for name in VARIANTS},
+        "peak_mib": {name: results[name].peak_mib for name in VARIANTS},
+        "output_mib": {name: results[name].output_mib for name in VARIANTS},
+        "largest_page": {name: results[name].largest_page for name in VARIANTS},
         "targets": TARGETS,
         "met": verdicts,
     }

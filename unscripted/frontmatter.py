@@ -175,8 +175,9 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
     )
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text: ``_date`` checks them with their line."""
+class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader (libyaml's when installed), but dates stay text: ``_date``
+    checks them with their line."""
 
 
 FrontMatterLoader.yaml_implicit_resolvers = {
@@ -187,14 +188,20 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
     """Return the front matter and the line (in the file) of each key."""
+    loader = FrontMatterLoader(front)
     try:
-        node = yaml.compose(front, Loader=FrontMatterLoader)
-        data = yaml.load(front, Loader=FrontMatterLoader)
+        node = loader.get_single_node()  # parsed once: the values, and each key's line
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # Where the broken construct began ("while parsing a flow sequence") says
+        # more than where the parser gave up, often the end of the front matter.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
-        problem(f"front matter is not valid YAML: {reason}", mark.line + 2 if mark else 2)
+        last = front.count("\n") + 2
+        problem(f"front matter is not valid YAML: {reason}", min(mark.line + 2, last) if mark else 2)
         return None, {}
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict) or (node is not None and not isinstance(node, yaml.MappingNode)):

@@ -19,8 +19,10 @@ stale; and Sphinx never deletes the output of a removed page. Here:
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -161,15 +163,17 @@ class Fingerprints:
 
 
 def prune(outdir: Path, folder: str, keep: set[str], patterns: tuple[str, ...]) -> None:
-    """Delete files under *folder* matching *patterns* that this build did not produce."""
-    root = outdir / folder if folder else outdir
-    for pattern in patterns:
-        for path in root.rglob(pattern) if root.is_dir() else ():
-            if path.relative_to(outdir).as_posix() not in keep:
-                path.unlink()
-    for directory in sorted((d for d in root.rglob("*") if d.is_dir()), reverse=True) if root.is_dir() else ():
-        if not any(directory.iterdir()):
-            directory.rmdir()
+    """Delete files under *folder* matching *patterns* that this build did not produce,
+    and the folders that leaves empty."""
+    root = os.path.join(outdir, folder)
+    for directory, _, files in os.walk(root, topdown=False):
+        relative = os.path.relpath(directory, outdir).replace(os.sep, "/")
+        for name in files:
+            path = name if relative == "." else f"{relative}/{name}"
+            if path not in keep and any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+                os.remove(os.path.join(directory, name))
+        if directory != root and not os.listdir(directory):
+            os.rmdir(directory)
 
 
 def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:

@@ -11,6 +11,7 @@ the listing's own URL, page N is ``<listing>/page/N``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,15 +64,29 @@ class Pagination:
 
 
 def human_date(app: Sphinx, record: PostRecord) -> str:
+    return _human_date(record.date.date(), app.config.language or "en")
+
+
+@functools.lru_cache(maxsize=4096)
+def _human_date(date, language: str) -> str:
     # Babel, not strftime: month names must not follow the build machine's locale.
-    return format_date(record.date.date(), "d MMMM y", locale=app.config.language or "en")
+    return format_date(date, "d MMMM y", locale=language)
+
+
+def relative_url(app: Sphinx, page: str, docname: str) -> str:
+    """``builder.get_relative_uri``, remembered: listings ask for the same links thousands of times."""
+    cache = app.__dict__.setdefault("unscripted_relative_urls", {})
+    key = (page, docname)
+    if key not in cache:
+        cache[key] = app.builder.get_relative_uri(page, docname)
+    return cache[key]
 
 
 def entry(app: Sphinx, post: Post, record: PostRecord, page: str) -> Entry:
     builder = app.builder
 
     def links(collections) -> tuple[Link, ...]:
-        return tuple(Link(c.name, builder.get_relative_uri(page, c.docname)) for c in collections)
+        return tuple(Link(c.name, relative_url(app, page, c.docname)) for c in collections)
 
     if record.source.description:
         summary = Markup("<p>{}</p>").format(record.source.description)
@@ -81,7 +96,7 @@ def entry(app: Sphinx, post: Post, record: PostRecord, page: str) -> Entry:
         )
     return Entry(
         title=record.title,
-        url=builder.get_relative_uri(page, post.docname),
+        url=relative_url(app, page, post.docname),
         date_iso=record.date.isoformat(),
         date_text=human_date(app, record),
         minutes=record.reading_minutes(app.config.unscripted_words_per_minute),
@@ -128,6 +143,18 @@ class ListingPage:
     context: Callable[[], dict]
 
 
+def sidebar_widgets(app: Sphinx) -> dict[str, list[tuple[str, str]]]:
+    """ABlog's sidebar widgets' contents, once per build: (name, docname) of each
+    tag, category and year that has essays."""
+    if getattr(app, "unscripted_widgets", None) is None:
+        blog = published_blog(app)
+        app.unscripted_widgets = {
+            key: [(str(c.name), c.docname) for c in catalog if len(c)]
+            for key, catalog in (("tags", blog.tags), ("category", blog.category), ("archive", blog.archive))
+        }
+    return app.unscripted_widgets
+
+
 def listing_page_names(app: Sphinx) -> set[str]:
     """Every listing page of this build (for the sitemap and the clean-up)."""
     return getattr(app, "unscripted_listing_pages", set())
@@ -139,9 +166,7 @@ def listing_pages(app: Sphinx):
         return
     blog = published_blog(app)
     fingerprints = app.unscripted_page_fingerprints = Fingerprints(app, "listings")
-    # The sidebar widgets (tags, categories, years) are on every listing page.
-    widgets = [[(str(c.name), c.docname) for c in catalog if c] for catalog in (blog.tags, blog.category, blog.archive)]
-    shared = (site_digest(app), widgets)
+    shared = (site_digest(app), sidebar_widgets(app))  # the widgets are on every listing page
     app.unscripted_listing_pages = set()
     for page in all_listing_pages(app, blog):
         app.unscripted_listing_pages.add(page.name)

@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 
 from unscripted import __version__
 from unscripted.feeds import FORMATS, feed_links
+from unscripted.listings import sidebar_widgets
 from unscripted.posts import published_blog
 
 
@@ -33,9 +34,11 @@ def navigation_context(app: Sphinx, pagename: str, templatename: str, context: d
     context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
     if pagename == app.config.root_doc:
         context["unscripted_listing"] = True
+    if context.get("unscripted_listing"):
+        context["unscripted_widgets"] = sidebar_widgets(app)
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("unscripted.posts")
+    app.setup_extension("unscripted.listings")
     app.connect("html-page-context", navigation_context)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

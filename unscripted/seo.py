@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 
 import lxml.html
+from docutils import frontend
 from docutils.utils import new_document
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
@@ -51,6 +53,13 @@ def page_description(app: Sphinx, pagename: str, context: dict) -> str:
         return context["unscripted_description"]
     metadata = app.env.metadata.get(pagename, {})
     return metadata.get("description") or app.config.unscripted_description
+
+
+@functools.cache
+def empty_document():
+    """What sphinxext-opengraph reads a generated page's text from: nothing (its
+    description is given). Made once: docutils' settings are slow to build."""
+    return new_document("generated", frontend.get_default_settings())
 
 
 def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -90,7 +99,7 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
         titled = {**context, "title": context.get("title") or PAGE_TITLES.get(pagename, config.project)}
         context["metatags"] += "\n" + get_tags(
             titled,
-            new_document(pagename),
+            empty_document(),
             srcdir=app.srcdir,
             outdir=app.outdir,
             config=config,
