@@ -54,8 +54,8 @@ lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requireme
 	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header \
 		--annotation-style line -q requirements-test.in -o requirements-test.txt
 
-audit: $(BIN)/.test-deps ## Check the locked requirements for known vulnerabilities
-	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements.txt -r requirements-test.txt
+audit: $(BIN)/.test-deps ## Check the locked requirements for known vulnerabilities (needs PyPI's JSON API)
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.txt -r requirements-test.txt
 
 clean: ## Remove the build output (keeps the virtual environment)
 	rm -rf $(BUILD)

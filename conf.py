@@ -55,6 +55,7 @@ extensions = [
     "unscripted.feeds",
     "unscripted.seo",
     "unscripted.sitemap",
+    "unscripted.csp",
     "unscripted.brand_images",
     "unscripted.incremental",
 ]

@@ -37,7 +37,11 @@ def served_many(many):
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_axe_violations(site, served_site, many, served_many, browser, axe_source, scheme, viewport):
     context = browser.new_context(
-        viewport=VIEWPORTS[viewport], color_scheme=scheme, is_mobile=viewport == "phone", has_touch=viewport == "phone"
+        viewport=VIEWPORTS[viewport],
+        color_scheme=scheme,
+        is_mobile=viewport == "phone",
+        has_touch=viewport == "phone",
+        bypass_csp=True,  # the site's policy rightly refuses the injected axe-core; test_privacy checks it
     )
     page = context.new_page()
     problems = []

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, sphinx_build
+
 READTHEDOCS = ROOT / ".readthedocs.yaml"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
@@ -259,3 +260,29 @@ def test_actionlint_finds_nothing():
     result = run([actionlint, "-no-color", "-oneline", str(WORKFLOW.relative_to(ROOT))])
     assert result.returncode == 0, report(result)
     assert result.stdout.strip() == "", report(result)
+
+
+# -- A GitHub Pages project site lives under /<repo>/ ----------------------------------------
+
+PROJECT_SITE = "https://user.github.io/repo/"
+
+
+def test_a_project_site_keeps_its_path_in_every_url(sites, tmp_path):
+    build = sphinx_build(sites.make({}, with_essay=True), tmp_path / "out", env={"SITE_URL": PROJECT_SITE})
+    assert build.returncode == 0, build.log
+    host = "https://user.github.io"
+    urls = []
+    for name, content in build.files().items():
+        if name.endswith((".html", ".xml", ".json", ".txt")):
+            text = content.decode()
+            urls += [(name, url) for url in re.findall(r"https?://[^\s\"'<>)]+", text) if url.startswith(host)]
+            if name.endswith(".html"):
+                urls += [(name, href) for href in re.findall(r'(?:href|src)="(/[^"]*)"', text)]
+    assert len(urls) > 200
+    wrong = [f"{name}: {url}" for name, url in urls if not url.startswith((PROJECT_SITE, "/repo/"))]
+    assert not wrong, "\n".join(wrong[:20])
+    page = build.text("posts/2024/the-quiet-lie.html")
+    for tag in ('property="og:url"', 'property="og:image"', 'rel="canonical"'):
+        assert re.search(rf'{tag} (?:content|href)="{re.escape(PROJECT_SITE)}', page), tag
+    assert f"Sitemap: {PROJECT_SITE}sitemap.xml" in build.text("robots.txt")
+    assert 'href="/repo/_static/' in build.text("404.html")

@@ -33,7 +33,10 @@ from unscripted.posts import published_blog, records
 
 MAX_LENGTH = 160  # what search results show
 CARD_SIZE = ("1200", "630")
-PAGE_TITLES = {"search": "Search"}  # Sphinx gives its search page no title
+PAGE_TITLES = {"search": "Search"}
+DOCUTILS_VIEWPORT = (
+    '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'  # Sphinx gives its search page no title
+)
 
 
 def shorten(text: str, limit: int = MAX_LENGTH) -> str:
@@ -94,7 +97,9 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
             *(f'<meta property="article:author" content="{escape(author.name)}">' for author in post.author),
             *(f'<meta property="article:tag" content="{escape(tag.name)}">' for tag in post.tags),
         ]
-    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+    # docutils adds a second viewport element to Furo's own; one is enough.
+    metatags = context.get("metatags", "").replace(DOCUTILS_VIEWPORT, "")
+    context["metatags"] = metatags + "\n" + "\n".join(tags)
     if doctree is None:  # a generated page: sphinxext-opengraph only runs on documents
         titled = {**context, "title": context.get("title") or PAGE_TITLES.get(pagename, config.project)}
         context["metatags"] += "\n" + get_tags(
