@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = [
     "quiet",
@@ -120,3 +123,14 @@ def write_essays(
         paths.append(path)
         previous = path
     return paths
+
+
+def copy_project(destination: Path, names: tuple[str, ...]) -> None:
+    """Copy the project's own files (configuration, templates, extensions...) into *destination*."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)

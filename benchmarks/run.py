@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.essays import write_essays
+from benchmarks.essays import copy_project, write_essays
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ("conf.py", "_templates", "_static", "unscripted", "index.md", "about.md")
@@ -252,13 +252,7 @@ VARIANTS = ("unscripted", "plain", "essays only")
 
 def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
     unscripted, twin, bare = workdir / "unscripted", workdir / "twin", workdir / "bare"
-    unscripted.mkdir()
-    for name in SITE_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, unscripted / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, unscripted / name)
+    copy_project(unscripted, SITE_FILES)
     essays = write_essays(unscripted, count, seed=seed)
     sources = dict(zip(VARIANTS, (unscripted, twin, bare), strict=True))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from benchmarks.essays import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -74,13 +75,7 @@ class SiteMaker:
     def make(self, files: dict[str, str | bytes], *, with_essay: bool = False) -> Path:
         self.count += 1
         srcdir = self.base / f"site{self.count}"
-        srcdir.mkdir()
-        for name in SITE_FILES:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, srcdir / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(source, srcdir / name)
+        copy_project(srcdir, SITE_FILES)
         defaults = {"index.md": (ROOT / "index.md").read_text(), "about.md": (ROOT / "about.md").read_text()}
         if with_essay:
             defaults["posts/2024/the-quiet-lie.md"] = (ROOT / "posts/2024/the-quiet-lie.md").read_text()

@@ -18,7 +18,7 @@ from sphinx.environment import BuildEnvironment
 
 from unscripted import __version__
 from unscripted.frontmatter import Problem
-from unscripted.posts import records, stop_build
+from unscripted.posts import PerDocument, records, stop_build
 
 ACTIVE_HTML = (
     (re.compile(r"<\s*script\b", re.I), "raw HTML <script> is not allowed in an essay"),
@@ -32,10 +32,8 @@ ACTIVE_HTML = (
 CODE = (nodes.literal, nodes.literal_block, nodes.comment, nodes.raw)
 
 
-def problems_of(env: BuildEnvironment) -> dict[str, list[Problem]]:
-    if not hasattr(env, "unscripted_essay_problems"):
-        env.unscripted_essay_problems = {}
-    return env.unscripted_essay_problems
+# docname -> the problems found in that essay's text
+problems_of = PerDocument("unscripted_essay_problems")
 
 
 def check_essay(app: Sphinx, doctree: nodes.document) -> None:
@@ -95,18 +93,9 @@ def stop_if_any(app: Sphinx, env: BuildEnvironment) -> None:
         stop_build(problems, "nothing was written")
 
 
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    problems_of(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    problems_of(env).update({d: p for d, p in problems_of(other).items() if d in docnames})
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("unscripted.posts")
     app.connect("doctree-read", check_essay, priority=700)  # after posts.record_post
     app.connect("env-updated", stop_if_any, priority=100)  # before anything renders
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    problems_of.connect(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

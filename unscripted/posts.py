@@ -96,10 +96,29 @@ def build_now(config: Config) -> dt.datetime:
     return now
 
 
-def records(env: BuildEnvironment) -> dict[str, PostRecord]:
-    if not hasattr(env, "unscripted_posts"):
-        env.unscripted_posts = {}
-    return env.unscripted_posts
+class PerDocument:
+    """A dict in the build environment, keyed by docname, that forgets a document
+    when Sphinx does and merges after a parallel read."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __call__(self, env: BuildEnvironment) -> dict:
+        return env.__dict__.setdefault(self.attribute, {})
+
+    def connect(self, app: Sphinx) -> None:
+        app.connect("env-purge-doc", self.purge)
+        app.connect("env-merge-info", self.merge)
+
+    def purge(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        self(env).pop(docname, None)
+
+    def merge(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        self(env).update({d: value for d, value in self(other).items() if d in docnames})
+
+
+# docname -> PostRecord, for every essay read
+records = PerDocument("unscripted_posts")
 
 
 def published_blog(app: Sphinx) -> Blog:
@@ -365,14 +384,6 @@ def render_excerpts(app: Sphinx, env: BuildEnvironment) -> None:
         record.pending_excerpt = []
 
 
-def purge_post(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    records(env).pop(docname, None)
-
-
-def merge_posts(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    records(env).update({d: r for d, r in records(other).items() if d in docnames})
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("ablog")
     app.add_config_value("unscripted_timezone", "UTC", "env", types=frozenset({str}))
@@ -383,6 +394,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", scan_posts, priority=600)  # after ABlog's own
     app.connect("doctree-read", record_post, priority=600)  # after ABlog's process_posts
     app.connect("env-updated", render_excerpts)
-    app.connect("env-purge-doc", purge_post)
-    app.connect("env-merge-info", merge_posts)
+    records.connect(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
