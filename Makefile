@@ -37,8 +37,10 @@ serve: $(BIN)/.build-deps ## Live preview, drafts and scheduled essays included,
 		--re-ignore '/__pycache__/|\.pyc$$|\.sw[px]$$|~$$|/\.\#' \
 		. $(BUILD)/preview
 
+# The title reaches the command through the environment, never through the shell's parser.
+export TITLE
 post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title"
-	$(BIN)/python -m unscripted.new_post "$(TITLE)"
+	$(BIN)/python -m unscripted.new_post "$$TITLE"
 
 test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test suite (sets up everything it needs)
 	tests/install-tools.sh

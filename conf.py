@@ -4,6 +4,7 @@ Declarative on purpose: behaviour lives in the local extensions under
 ``unscripted/``; this file says what the publication is and how it looks.
 """
 
+import html
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,8 @@ html_baseurl = SITE_URL
 # An allowlist: with conf.py at the root, Sphinx would otherwise read .venv/,
 # node_modules/, README.md and the tests' sample sites.
 include_patterns = ["index.md", "about.md", "posts/**/*.md"]
+# Editors' lock and backup files are not essays.
+exclude_patterns = ["posts/**/.*", "posts/**/#*"]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 # Broken cross-references are errors, also for a plain `sphinx-build`.
@@ -102,14 +105,15 @@ ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image"
 unscripted_noindex = os.environ.get("READTHEDOCS_VERSION_TYPE") == "external"
 # The 404 page is served at any depth: its links start from the site's path.
 notfound_urls_prefix = urlsplit(SITE_URL).path
+_home = html.escape(notfound_urls_prefix)
 notfound_context = {
     "title": "Page not found",
     "body": (
         "<h1>Page not found</h1>"
         "<p>Nothing lives at this address: perhaps an essay was renamed, or the link was mistyped.</p>"
-        f'<p>Start again from <a href="{notfound_urls_prefix}index.html">the home page</a>, '
-        f'browse <a href="{notfound_urls_prefix}essays.html">all essays</a>, '
-        f'or <a href="{notfound_urls_prefix}search.html">search</a>.</p>'
+        f'<p>Start again from <a href="{_home}index.html">the home page</a>, '
+        f'browse <a href="{_home}essays.html">all essays</a>, '
+        f'or <a href="{_home}search.html">search</a>.</p>'
     ),
 }
 

@@ -36,7 +36,8 @@ PAGE_SIZE = 10
 # (step, target ratio to the twin)
 TARGETS = {"clean": 1.15, "no-op": 1.5, "edit one": 2.0, "add one": 3.0, "retag one": 3.0, "peak memory": 1.3}
 PAGE_LIMIT = 150 * 1024
-ENVIRONMENT = {"SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2031-01-01T00:00:00+00:00", "PYTHONHASHSEED": "0"}
+# "now" after every generated essay: none is scheduled.
+ENVIRONMENT = {"SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2100-01-01T00:00:00+00:00", "PYTHONHASHSEED": "0"}
 
 
 @dataclass

@@ -267,3 +267,53 @@ def test_a_scheduled_essay_appears_once_its_date_has_come(sites, tmp_path):
     assert build.exists("posts/2026/later.html")
     assert not build.exists("posts/2024/private.html")
     assert "scheduled:" not in build.log
+
+
+PNG = bytes.fromhex(  # a 2x1 pixel PNG
+    "89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000f"
+    "49444154789c63ecd1f76660600000056d0108eedd3c000000000049454e44ae426082"
+)
+
+
+def test_an_essay_image_is_its_social_preview(sites, tmp_path):
+    """ABlog reads `image` as a number; ours is a file, used instead of the drawn card."""
+    files = {
+        "posts/2024/pictured.md": post("date: 2024-03-14\nimage: cover.png"),
+        "posts/2024/cover.png": PNG,
+    }
+    build = sphinx_build(sites.make(files), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert build.files()["social/posts/2024/pictured.png"] == PNG
+    page = build.page("posts/2024/pictured.html")
+    image = page.css_first('meta[property="og:image"]').attributes["content"]
+    assert image.endswith("/social/posts/2024/pictured.png")
+    assert page.css_first('meta[property="og:image:width"]').attributes["content"] == "2"
+    assert page.css_first('meta[property="og:image:height"]').attributes["content"] == "1"
+
+
+def test_numbers_and_hashes_are_fine_in_labels_and_titles(sites, tmp_path):
+    files = {"posts/2024/numbers.md": post("date: 2024-03-14\ntags: [2024, C#]", "\n# Notes on C#\n\nText.\n")}
+    build = sphinx_build(sites.make(files), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert build.exists("essays/tag/2024.html")
+    assert build.page("posts/2024/numbers.html").css_first("h1").text(deep=False).strip() == "Notes on C#"
+
+
+def test_a_site_with_no_essays_yet_still_has_every_destination(sites, tmp_path):
+    build = sphinx_build(sites.make({}), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    for page in ("essays.html", "essays/tag.html", "essays/archive.html", "essays/category.html"):
+        assert build.exists(page), page
+    assert "Nothing here yet" in build.page("essays/tag.html").text()
+
+
+def test_other_builders_read_the_essays_and_dirhtml_is_refused(sites, tmp_path):
+    srcdir = sites.make({}, with_essay=True)
+    text = sphinx_build(srcdir, tmp_path / "text", options=("-b", "text", "-W", "--keep-going"))
+    assert text.returncode == 0, text.log
+    assert (
+        "I used to think great sex was a performance." in (tmp_path / "text/posts/2024/the-quiet-lie.txt").read_text()
+    )
+    dirhtml = sphinx_build(srcdir, tmp_path / "dirhtml", options=("-b", "dirhtml"))
+    assert dirhtml.returncode != 0
+    assert "Unscripted publishes with the html builder, not dirhtml" in dirhtml.log

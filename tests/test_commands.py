@@ -157,6 +157,8 @@ def test_preview_serves_drafts_and_rebuilds_once_per_save(sites, tmp_path):
         assert home, log.read_text()
         assert url in log.read_text(), "the preview prints its URL"
         assert "Work in Progress" in home, "drafts are shown in preview"
+        # The preview server injects a reload script; previews carry no Content-Security-Policy.
+        assert "Content-Security-Policy" not in home
         builds = log.read_text().count("build succeeded")
 
         essay = srcdir / "posts/2024/the-quiet-lie.md"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import MANY, resolve, sphinx_build
+from conftest import MANY, SITE_URL, resolve, sphinx_build
 
 COUNT = MANY
 
@@ -114,3 +114,17 @@ def test_listing_excerpts_stop_after_a_few_lines(many):
     for excerpt in excerpts:
         text = excerpt.text().strip()
         assert len(text.split()) <= 45 and text.endswith("…"), text
+
+
+def test_feed_entries_hold_the_essay_and_nothing_after_it(many):
+    """Related essays and neighbours change whenever another essay is published: never in feeds."""
+    import json
+
+    items = json.loads(many.text("essays/feed.json"))["items"]
+    assert len(items) == 20
+    for item in items:
+        assert "related-essays" not in item["content_html"] and "essay-neighbours" not in item["content_html"]
+        assert "<svg" not in item["content_html"] and "Older essay" not in item["content_html"]
+        essay = item["url"].removeprefix(SITE_URL)
+        paragraphs = many.page(essay).css("article section > p")
+        assert item["content_html"].count("<p>") == len(paragraphs), essay

@@ -1,13 +1,14 @@
-"""Images drawn at build time in the publication's colours and typeface.
+"""Images in the publication's colours and typeface, and each essay's preview image.
 
 * The favicon and touch icons, so no page asks for a missing ``/favicon.ico``.
-* A 1200x630 social card per essay (``social/<docname>.png``) and one for the
-  site (``social/site.png``), drawn by ``social_cards``.
+* A social preview for every page: an essay's ``image`` if it has one, else a
+  1200x630 card drawn by ``social_cards`` with the essay's title
+  (``social/<docname>.png``); the site's own card for other pages.
 
 Everything is drawn with Pillow from the fonts served in ``_static/fonts``, so
 nothing is fetched. Cards are drawn in a separate process while Sphinx writes
 the pages (a build uses one core; the card worker the other), and only when
-their title, the site's name, tagline, colours or fonts changed.
+what they are drawn from (title, name, tagline, colours, fonts, code) changed.
 """
 
 from __future__ import annotations
@@ -15,34 +16,41 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
+import importlib.metadata
 import io
-import json
 import multiprocessing
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from unscripted import __version__, social_cards
-from unscripted.incremental import Fingerprints, prune
+from unscripted.incremental import Fingerprints, prune, write_if_changed
+from unscripted.posts import package_digest, publishing, records
 
 FONTS = Path(__file__).resolve().parents[1] / "_static/fonts"
 FONT = FONTS / "source-serif-4-latin-600-normal.woff2"
 ICON_FILES = {"favicon.ico": (16, 32, 48), "apple-touch-icon.png": (180,), "icon-512.png": (512,)}
-CARDS = "social"  # social preview images: social/<docname>.png, social/site.png
-CARD_MANIFEST = "unscripted-cards.json"  # in the doctree directory: what each card was drawn from
+PREVIEWS = "social"  # social/<docname>.png (or the essay's own image), social/site.png
+PREVIEW_FILES = ("*.png", "*.jpg", "*.jpeg", "*.webp", "*.gif")
 
 
-def card_path(docname: str | None) -> str:
-    """Output path of a page's social card; None: the site's own card."""
-    return f"{CARDS}/{docname}.png" if docname else f"{CARDS}/site.png"
+def preview_path(app: Sphinx, docname: str | None) -> str:
+    """Output path of a page's social preview image; None: the site's card."""
+    if docname is None:
+        return f"{PREVIEWS}/site.png"
+    record = records(app.env).get(docname)
+    suffix = PurePosixPath(record.source.image).suffix.lower() if record and record.source.image else ".png"
+    return f"{PREVIEWS}/{docname}{suffix}"
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
-    """Leave unchanged files (and their timestamps) alone."""
-    if not (path.is_file() and path.read_bytes() == content):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+def preview_size(app: Sphinx, docname: str | None) -> tuple[int, int]:
+    record = records(app.env).get(docname) if docname else None
+    if record and record.source.image:
+        import imagesize  # Sphinx's own dependency
+
+        return imagesize.get(Path(app.srcdir, record.docname).parent / record.source.image)
+    return social_cards.WIDTH, social_cards.HEIGHT
 
 
 # -- Icons -----------------------------------------------------------------------
@@ -77,77 +85,62 @@ def icon_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     context["unscripted_icons"] = {name: pathto(name, resource=True) for name in ICON_FILES}
 
 
-# -- Social cards ------------------------------------------------------------------
-
-
-def card_inputs(app: Sphinx) -> dict[str | None, str]:
-    """docname (None: the site) -> a fingerprint of everything its card is drawn from."""
-    from unscripted.posts import records
-
-    config = app.config
-    shared = json.dumps(
-        [
-            config.project,
-            config.html_context.get("tagline", ""),
-            config.unscripted_colours,
-            __version__,
-            fonts_digest(),
-        ],
-        sort_keys=True,
-    )
-    cards = {None: None, **{docname: record.title for docname, record in records(app.env).items()}}
-    return {docname: hashlib.sha256(f"{shared}\0{title}".encode()).hexdigest() for docname, title in cards.items()}
+# -- Preview images ------------------------------------------------------------------
 
 
 @functools.cache
-def fonts_digest() -> str:
-    digest = hashlib.sha256()
+def drawing_digest() -> str:
+    """Everything a drawing depends on besides its text: fonts, code, Pillow."""
+    digest = hashlib.sha256(f"{package_digest()} {importlib.metadata.version('pillow')}".encode())
     for path in sorted(FONTS.glob("*.woff2")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
-    """After reading: start drawing the cards that are missing or out of date."""
-    if app.builder.format != "html":
+def start_previews(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: copy essays' own images; start drawing the cards that changed."""
+    if not publishing(app):
         return
-    manifest_path = Path(app.doctreedir, CARD_MANIFEST)
-    drawn = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
-    wanted = card_inputs(app)
     config = app.config
+    style = (config.project, config.html_context.get("tagline", ""), config.unscripted_colours)
+    fingerprints = app.unscripted_preview_fingerprints = Fingerprints(app, "previews")
+    pages = [None, *records(env)]
+    app.unscripted_previews = {preview_path(app, docname) for docname in pages}
     jobs = []
-    for docname, fingerprint in wanted.items():
-        target = Path(app.outdir, card_path(docname))
-        if drawn.get(str(docname)) != fingerprint or not target.is_file():
-            title = env.unscripted_posts[docname].title if docname else None
-            style = (config.project, config.html_context.get("tagline", ""), config.unscripted_colours, str(FONTS))
-            jobs.append((str(target), title, *style))
-    app.unscripted_card_manifest = {str(d): f for d, f in wanted.items()}
+    for docname in pages:
+        target = Path(app.outdir, preview_path(app, docname))
+        record = records(env).get(docname) if docname else None
+        if record and record.source.image:
+            image = Path(app.srcdir, docname).parent / record.source.image
+            write_if_changed(target, image.read_bytes())  # the writer's own image, as it is
+            continue
+        title = record.title if record else None
+        if fingerprints.changed(str(docname), title, style, drawing_digest()) or not target.is_file():
+            jobs.append((str(target), title, *style, str(FONTS)))
     app.unscripted_card_jobs = []
     if jobs:
-        # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process.
+        # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process,
+        # and social_cards imports Pillow only, so the worker stays small.
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         app.unscripted_card_pool = pool
-        # social_cards imports Pillow only, so the worker stays small.
         app.unscripted_card_jobs = [pool.submit(social_cards.draw_card_file, *job) for job in jobs]
 
 
 def finish_images(app: Sphinx, exception: Exception | None) -> None:
     pool = getattr(app, "unscripted_card_pool", None)
     try:
-        if exception is not None or app.builder.format != "html":
+        if exception is not None or not publishing(app):
             return
         colours = app.config.unscripted_colours
         icons = Fingerprints(app, "icons")
         for name in ICON_FILES:
             path = Path(app.outdir, name)
-            if icons.changed(name, colours, app.config.project, fonts_digest(), __version__) or not path.is_file():
+            if icons.changed(name, colours, app.config.project, drawing_digest()) or not path.is_file():
                 write_if_changed(path, icon_bytes(name, colours, app.config.project[0]))
         for job in getattr(app, "unscripted_card_jobs", []):
             job.result()  # re-raises a failed drawing here
-        cards = {card_path(None if docname == "None" else docname) for docname in app.unscripted_card_manifest}
-        prune(Path(app.outdir), CARDS, cards, ("*.png",))
-        Path(app.doctreedir, CARD_MANIFEST).write_text(json.dumps(app.unscripted_card_manifest, sort_keys=True))
+        prune(Path(app.outdir), PREVIEWS, app.unscripted_previews, PREVIEW_FILES)
+        app.unscripted_preview_fingerprints.save()
         icons.save()
     finally:
         if pool is not None:
@@ -156,10 +149,10 @@ def finish_images(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value(
-        "unscripted_colours", {"brand": "#8c2f4b", "paper": "#ffffff"}, "html", types=frozenset({dict})
-    )
-    app.connect("env-updated", start_cards, priority=900)  # once titles are known
+    app.setup_extension("unscripted.posts")
+    colours = {"brand": "#8c2f4b", "ink": "#1c1417", "paper": "#ffffff"}
+    app.add_config_value("unscripted_colours", colours, "html", types=frozenset({dict}))
+    app.connect("env-updated", start_previews, priority=900)  # once titles are known
     app.connect("html-page-context", icon_links)
     app.connect("build-finished", finish_images)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

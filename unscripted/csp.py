@@ -63,7 +63,8 @@ def make_policy(app: Sphinx) -> None:
 
 
 def add_policy(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    context["unscripted_csp"] = app.unscripted_csp
+    # The preview server injects its own reload script; preview pages are never published.
+    context["unscripted_csp"] = None if app.config.unscripted_preview else app.unscripted_csp
     context["unscripted_referrer_policy"] = REFERRER_POLICY
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
+import lxml.etree
+import lxml.html
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -20,15 +21,22 @@ from unscripted import __version__
 from unscripted.frontmatter import Problem
 from unscripted.posts import PerDocument, records, stop_build
 
-ACTIVE_HTML = (
-    (re.compile(r"<\s*script\b", re.I), "raw HTML <script> is not allowed in an essay"),
-    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "inline event handlers (onclick=…) are not allowed in an essay"),
-    (re.compile(r"javascript\s*:", re.I), "javascript: URLs are not allowed in an essay"),
-    (
-        re.compile(r"<\s*(iframe|object|embed)\b", re.I),
+# Raw HTML is parsed, not pattern-matched: entities and stray whitespace cannot hide anything.
+ELEMENTS = {
+    "script": "raw HTML <script> is not allowed in an essay",
+    **dict.fromkeys(
+        ("iframe", "frame", "frameset", "object", "embed", "applet"),
         "embedded <iframe>, <object> and <embed> load other sites into the page; link to them instead",
     ),
-)
+    **dict.fromkeys(
+        ("base", "meta", "link", "form", "style"),
+        "raw HTML <base>, <meta>, <link>, <form> and <style> are not allowed in an essay",
+    ),
+}
+LINKS = ("href", "action", "formaction", "cite", "xlink:href")  # followed when clicked
+RESOURCES = ("src", "srcset", "poster", "data", "background")  # fetched with the page
+JAVASCRIPT = "javascript: URLs are not allowed in an essay"
+REMOTE = "{} is on another site; save it next to the essay, so that readers fetch nothing from elsewhere"
 CODE = (nodes.literal, nodes.literal_block, nodes.comment, nodes.raw)
 
 
@@ -48,9 +56,8 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
 
     for node in doctree.findall(nodes.raw):
         if "html" in node.get("format", "").split():
-            for pattern, message in ACTIVE_HTML:
-                if pattern.search(node.astext()):
-                    report(node, message)
+            for message in html_problems(node.astext()):
+                report(node, message)
     for node in doctree.findall(nodes.Text):
         if "javascript:" in node.lower() and not _inside(node, CODE):
             report(node.parent, "javascript: URLs are not allowed in an essay")
@@ -59,15 +66,51 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
             report(node, "javascript: URLs are not allowed in an essay")
     for node in doctree.findall(nodes.image):
         uri = node["uri"]
-        if urlsplit(uri).scheme or uri.startswith("//"):
-            report(
-                node,
-                f"the image {uri} is on another site; save it next to the essay, "
-                "so that readers fetch nothing from elsewhere",
-            )
+        if remote(uri):
+            report(node, REMOTE.format(f"the image {uri}"))
         elif not Path(app.srcdir, uri).is_file():
             report(node, f"the image {uri} does not exist; check the file name and its folder")
     problems_of(app.env)[docname] = found
+
+
+def html_problems(fragment: str) -> list[str]:
+    """What is wrong with a piece of raw HTML in an essay (empty if nothing)."""
+    problems: list[str] = []
+    try:
+        document = lxml.html.document_fromstring(f"<html><body>{fragment}</body></html>")
+    except (ValueError, lxml.etree.ParserError):
+        return problems
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions do nothing
+        if element.tag in ELEMENTS:
+            problems.append(ELEMENTS[element.tag])
+        for name, value in element.attrib.items():
+            if name.startswith("on"):
+                problems.append("inline event handlers (onclick=…) are not allowed in an essay")
+            elif name in LINKS and scheme(value) in {"javascript", "vbscript", "data"}:
+                problems.append(JAVASCRIPT if scheme(value) != "data" else "data: links are not allowed in an essay")
+            elif name in RESOURCES and any(remote(url.split()[0]) for url in value.split(",") if url.strip()):
+                problems.append(REMOTE.format(f"<{element.tag} {name}={value!r}>"))
+            elif name in RESOURCES:
+                problems.append(
+                    f"<{element.tag} {name}={value!r}>: files named in raw HTML are not published; "
+                    "use Markdown instead, e.g. ![what it shows](file.jpg)"
+                )
+            elif name == "style" and re.search(r"url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)", value, re.I):
+                problems.append(REMOTE.format(f"the style {value!r}"))
+    return list(dict.fromkeys(problems))
+
+
+def scheme(url: str) -> str:
+    """A URL's scheme as a browser reads it: control characters and spaces do not hide it."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url).lower()
+    return cleaned.split(":", 1)[0] if re.match(r"[a-z][a-z0-9+.-]*:", cleaned) else ""
+
+
+def remote(url: str) -> bool:
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    return bool(scheme(cleaned) and scheme(cleaned) != "data") or cleaned.startswith(("//", "\\\\"))
 
 
 def _inside(node: nodes.Node, kinds: tuple) -> bool:

@@ -21,9 +21,9 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 
 from unscripted import __version__
-from unscripted.brand_images import card_path, write_if_changed
-from unscripted.incremental import Fingerprints, prune, site_digest
-from unscripted.posts import PostRecord, published_blog, records
+from unscripted.brand_images import preview_path
+from unscripted.incremental import Fingerprints, prune, site_digest, write_if_changed
+from unscripted.posts import PostRecord, published_blog, publishing, records
 
 # (file name, media type, name readers know it by)
 FORMATS = (
@@ -36,7 +36,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Parts of an essay page that are page furniture, not the essay: the title (the
 # entry has its own), permalinks, our byline, and docutils' error reports, which
 # can carry paths of the build machine.
-NOT_CONTENT_CLASSES = ("headerlink", "post-header", "system-message", "system-messages", "not-in-feed")
+NOT_CONTENT_CLASSES = ("headerlink", "post-header", "system-message", "system-messages")
 # Feed readers must never be handed active content, whatever an essay holds.
 UNSAFE_ELEMENTS = ("script", "noscript", "style", "link", "meta", "base", "object", "embed", "iframe", "form")
 NOT_CONTENT = " | ".join(
@@ -96,14 +96,14 @@ def site_feeds(app: Sphinx) -> list[Feed]:
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """Write every feed whose entries changed; delete the feeds of vanished tags and categories."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not publishing(app):
         return
     config = app.config
     posts = records(app.env)
-    summaries = app.env.unscripted_summaries
+    appearances = app.env.unscripted_appearances
     items: dict[str, Item] = {}  # each essay's page is read once for all its feeds
     fingerprints = Fingerprints(app, "feeds")
-    shared = (site_digest(app), config.blog_baseurl, config.author, config.blog_feed_subtitle, __version__)
+    shared = (site_digest(app), config.blog_feed_length)
     written: set[str] = set()
 
     def item_for(post: Post) -> Item:
@@ -116,7 +116,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         paths = [Path(app.outdir, feed.path(file_name)) for file_name, _, _ in FORMATS]
         written.update(feed.path(file_name) for file_name, _, _ in FORMATS)
         # An essay's page is rewritten when its content changes: its size and time stand for it.
-        inputs = [(p.docname, summaries[p.docname], page_stamp(app, p.docname)) for p in members]
+        inputs = [(p.docname, appearances[p.docname], page_stamp(app, p.docname)) for p in members]
         if not fingerprints.changed(feed.listing, shared, feed.title, inputs) and all(p.is_file() for p in paths):
             continue
         entries = [item_for(p) for p in members]
@@ -145,7 +145,7 @@ def make_item(app: Sphinx, post: Post, record: PostRecord) -> Item:
         tags=tuple(tag.name for tag in post.tags),
         summary=" ".join(summary.split()),
         content=page_content(Path(app.outdir, app.builder.get_target_uri(post.docname)), url),
-        image=base + card_path(post.docname),
+        image=base + preview_path(app, post.docname),
     )
 
 
@@ -237,9 +237,11 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
 
 
 def page_content(page: Path, url: str) -> str:
-    """The essay as published on *page*, without page furniture, with absolute links."""
+    """The essay as published on *page*, without page furniture, with absolute links:
+    its own section of the article, not what follows it (related essays, neighbours)."""
     document = lxml.html.fromstring(page.read_bytes())
     article = document.find(".//article[@role='main']")
+    article = article.find("section") if article.find("section") is not None else article
     for element in article.xpath(NOT_CONTENT):
         element.drop_tree()
     for element in article.iter():
@@ -247,10 +249,8 @@ def page_content(page: Path, url: str) -> str:
             if name.startswith("on") or value.strip().lower().startswith("javascript:"):
                 del element.attrib[name]
     article.make_links_absolute(url, resolve_base_href=False)
-    sections = article.findall("section")
-    container = sections[0] if len(sections) == 1 else article
-    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in container)
-    return ((container.text or "").strip() + html).strip()
+    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in article)
+    return ((article.text or "").strip() + html).strip()
 
 
 def setup(app: Sphinx) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
@@ -82,18 +82,6 @@ def rebase(html: str, from_uri: str, to_uri: str) -> str:
         elif is_relative(url):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), url))
             url = relative_uri(to_uri, target)
-        return match["attr"] + url + match["end"]
-
-    return URL_ATTRIBUTE_RE.sub(move, html)
-
-
-def absolutise(html: str, page_url: str) -> str:
-    """Make every relative ``href``/``src`` in *html* absolute, from the page's own URL."""
-
-    def move(match: re.Match) -> str:
-        url = match["url"]
-        if not urlsplit(url).scheme:
-            url = urljoin(page_url, url)
         return match["attr"] + url + match["end"]
 
     return URL_ATTRIBUTE_RE.sub(move, html)

@@ -10,12 +10,12 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 import yaml
 
-# key -> what a writer should put there (used in messages and the README).
+# key -> what a writer should put there (the README's table says the same).
 SCHEMA: dict[str, str] = {
     "date": "required: 2024-03-14, or 2024-03-14T09:30:00+01:00",
     "updated": "optional: a date like `date`, not earlier than it",
@@ -23,11 +23,12 @@ SCHEMA: dict[str, str] = {
     "category": "optional: a YAML list [a, b] or one string",
     "author": "optional: a key of blog_authors in conf.py (string or list)",
     "description": "optional: one sentence for listings, feeds and search engines",
-    "image": "optional: path of an image, relative to the post",
+    "image": "optional: an image file next to the essay, its preview on social sites",
     "draft": "optional: true keeps the essay out of the published site",
     "content_note": "optional: a short note shown before the essay",
 }
 REQUIRED = ("date",)
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FENCE_RE = re.compile(r"^---[ \t]*$")
 
@@ -146,7 +147,9 @@ def read_post(path: Path, root: Path, *, timezone: ZoneInfo, authors: set[str]) 
 
     text_values = {key: _text(data, key, key_lines, problem) for key in ("description", "image", "content_note")}
     image = text_values["image"]
-    if image and (re.match(r"[a-z][a-z0-9+.-]*:|//", image) or not (path.parent / image).is_file()):
+    if image and PurePosixPath(image).suffix.lower() not in IMAGE_TYPES:
+        problem(f"`image: {image}` must be a {', '.join(IMAGE_TYPES)} file", key_lines["image"])
+    elif image and (re.match(r"[a-z][a-z0-9+.-]*:|//", image) or not (path.parent / image).is_file()):
         problem(
             f"`image: {image}` is not a file next to the essay; put the image in "
             f"{path.parent.relative_to(root).as_posix()}/ and give its file name",
@@ -221,7 +224,7 @@ def _title(body: list[str], first_line: int, problem) -> str | None:
     for offset, line in enumerate(body):
         if not line.strip():
             continue
-        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
+        match = re.match(r"#\s+(.+?)(?:\s+#+)?\s*$", line)  # "# Title ##": closing hashes follow a space
         if match:
             return match.group(1)
         problem(
@@ -274,12 +277,20 @@ def _labels(data: dict, key: str, key_lines: dict[str, int], problem) -> tuple[s
     if value is None:
         return ()
     line = key_lines.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # tags: 2024
+    if isinstance(value, list):
+        value = [str(item) if isinstance(item, (int, float)) and not isinstance(item, bool) else item for item in value]
     if isinstance(value, str):
         items = value.split(",")
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         items = value
     else:
-        problem(f"`{key}` must be a list of words like [intimacy, trust] or one string", line)
+        problem(
+            f"`{key}` must be a list of words like [intimacy, trust] or one string "
+            "(put words YAML reads otherwise, like yes, no or null, in quotes)",
+            line,
+        )
         return ()
     labels = [" ".join(item.split()) for item in items]
     if any(not label for label in labels):

@@ -28,8 +28,8 @@ from sphinx.util.docutils import SphinxDirective
 from unscripted import __version__
 from unscripted.feeds import feed_links
 from unscripted.fragments import rebase
-from unscripted.incremental import Fingerprints, site_digest
-from unscripted.posts import PostRecord, published_blog, records
+from unscripted.incremental import Fingerprints, latest_counts, site_digest
+from unscripted.posts import PostRecord, published_blog, publishing, records
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def entries(app: Sphinx, posts, page: str) -> list[Entry]:
     return [entry(app, post, known[post.docname], page) for post in posts if post.docname in known]
 
 
-def essays(count: int) -> str:
+def count_label(count: int) -> str:
     return f"{count} essay{'' if count == 1 else 's'}"
 
 
@@ -162,7 +162,7 @@ def listing_page_names(app: Sphinx) -> set[str]:
 
 def listing_pages(app: Sphinx):
     """Yield (pagename, context, template) for every listing page whose content changed."""
-    if app.builder.format != "html":
+    if not publishing(app):
         return
     blog = published_blog(app)
     fingerprints = app.unscripted_page_fingerprints = Fingerprints(app, "listings")
@@ -185,9 +185,7 @@ def all_listing_pages(app: Sphinx, blog: Blog):
     site = app.config.project
     for attribute, catalog_title, description, page_title in CATALOGS:
         catalog: Catalog = getattr(blog, attribute)
-        groups = [c for c in catalog if len(c)]
-        if not groups:
-            continue
+        groups = [c for c in catalog if len(c)]  # the index exists even before any essay does
         inputs = (catalog_title, [(str(g.name), g.docname, len(g)) for g in groups])
 
         def context(catalog=catalog, catalog_title=catalog_title, groups=groups, description=description) -> dict:
@@ -206,12 +204,12 @@ def collection_pages(app: Sphinx, collection: Collection, title: str, *, feed: b
     """One listing, split into pages: newest essays first, page 1 at the listing's own URL."""
     size = app.config.unscripted_page_size
     known = records(app.env)
-    summaries = app.env.unscripted_summaries
+    appearances = app.env.unscripted_appearances
     posts = [post for post in collection if post.docname in known]
     chunks = [posts[start : start + size] for start in range(0, len(posts), size)] or [[]]
     listing = collection.docname
     for number, chunk in enumerate(chunks, start=1):
-        inputs = (title, number, len(chunks), len(posts), feed, [(p.docname, summaries[p.docname]) for p in chunk])
+        inputs = (title, number, len(chunks), len(posts), feed, [(p.docname, appearances[p.docname]) for p in chunk])
 
         def context(number=number, chunk=chunk) -> dict:
             return collection_context(app, listing, title, number, chunks, chunk, len(posts), feed=feed)
@@ -232,7 +230,7 @@ def collection_context(
     newer, older = url(number - 1), url(number + 1)
     return {
         "title": heading,
-        "unscripted_description": f"{heading}: {essays(total)} in {app.config.project}, newest first.",
+        "unscripted_description": f"{heading}: {count_label(total)} in {app.config.project}, newest first.",
         "entries": entries(app, chunk, page),
         "unscripted_pagination": Pagination(number, len(chunks), newer, older, url(1)) if len(chunks) > 1 else None,
         "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
@@ -247,7 +245,11 @@ def catalog_context(app: Sphinx, catalog: Catalog, title: str, groups: list[Coll
     return {
         "title": title,
         "groups": [
-            {"name": str(group.name), "url": builder.get_relative_uri(page, group.docname), "count": essays(len(group))}
+            {
+                "name": str(group.name),
+                "url": builder.get_relative_uri(page, group.docname),
+                "count": count_label(len(group)),
+            }
             for group in groups
         ],
         "unscripted_listing": True,
@@ -269,12 +271,18 @@ class LatestEssays(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = latest_essays(count=self.options.get("count", 5))
         self.set_source_info(node)
+        counts = latest_counts(self.env)  # this page must be rewritten when those essays change
+        counts[self.env.docname] = max(counts.get(self.env.docname, 0), node["count"])
         return [node]
 
 
 def fill_latest_essays(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(latest_essays))
     if not placeholders:
+        return
+    if not publishing(app):
+        for node in placeholders:
+            node.replace_self([])
         return
     blog: Blog = published_blog(app)
     for node in placeholders:

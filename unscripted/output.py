@@ -1,8 +1,8 @@
 """Keep the published directory to what readers need.
 
 * A plain ``sphinx-build -b html . OUT`` caches doctrees in ``OUT/.doctrees``,
-  which would be uploaded with the site. When that default is in use the cache
-  moves next to the output instead, as ``OUT.doctrees``.
+  which would be uploaded with the site. Whenever the cache would be inside the
+  output, it moves next to it instead, as ``OUT.doctrees``.
 * Sphinx creates ``_sources/`` even when ``html_copy_source`` is off; an empty
   one is removed.
 """

@@ -18,6 +18,7 @@ years. This module writes around the parts of ABlog that fail silently:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import pickle
 import re
@@ -32,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from unscripted import __version__, frontmatter
@@ -182,6 +184,8 @@ def scan_posts(app: Sphinx, config: Config) -> None:
     # (tests, the preview server) must not see the first one's posts.
     Blog._dict.clear()
     # We decide what is a draft; ABlog's rule compares with the machine's clock.
+    # (A module global: restored when the build finishes.)
+    app.unscripted_ablog_tomorrow = ablog.blog.TOMORROW
     ablog.blog.TOMORROW = ablog.blog.FUTURE
     # We render ABlog's sidebar widgets ourselves; its tag-cloud CSS is unused.
     ablog_css = str(Path(ablog.__file__).parent / "stylesheets")
@@ -196,6 +200,8 @@ def scan_posts(app: Sphinx, config: Config) -> None:
     rules = hashlib.sha256(Path(frontmatter.__file__).read_bytes()).hexdigest()  # new rules: parse again
     cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, (str(timezone), sorted(authors), rules))
     for path in sorted((srcdir / POSTS_DIR).rglob("*.md")):
+        if path.name.startswith((".", "#")) or not path.is_file():
+            continue  # editors' backup and lock files
         rel = path.relative_to(srcdir).as_posix()
         try:
             source = cache.get(path) or cache.put(path, read_post(path, srcdir, timezone=timezone, authors=authors))
@@ -237,11 +243,44 @@ def scan_posts(app: Sphinx, config: Config) -> None:
                     docname,
                     source.date.isoformat(),
                 )
-    if not config.unscripted_preview:
-        config.exclude_patterns = [*config.exclude_patterns, *(f"{d}.md" for d in hidden)]
-        for docname in hidden:
-            del sources[docname]
+    app.unscripted_unpublished = [] if config.unscripted_preview else [f"{d}.md" for d in hidden]
+    for docname in app.unscripted_unpublished:
+        del sources[docname.removesuffix(".md")]
     app.unscripted_sources = sources
+
+
+def hide_unpublished(app: Sphinx) -> None:
+    """Leave drafts and scheduled essays out of what Sphinx finds to read.
+
+    Through ``exclude_patterns``, but only while Sphinx looks for files: left in
+    the configuration that Sphinx compares between builds, every change of a
+    draft would look like a new configuration and force a full rebuild.
+    """
+    if app.builder.name in {"dirhtml", "singlehtml"}:
+        raise ConfigError(f"Unscripted publishes with the html builder, not {app.builder.name}")
+    config = app.config
+    app.unscripted_exclude_patterns = config.exclude_patterns
+    config.exclude_patterns = [*config.exclude_patterns, *app.unscripted_unpublished]
+
+
+def restore_exclude_patterns(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    app.config.exclude_patterns = app.unscripted_exclude_patterns
+    return []
+
+
+def publishing(app: Sphinx) -> bool:
+    """Pages, feeds, cards and the sitemap are made by the html builder; other builders
+    (linkcheck, text...) only read the essays."""
+    return app.builder.name == "html"
+
+
+@functools.cache
+def package_digest() -> str:
+    """A fingerprint of this package's code: new code must not reuse what old code made."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def stop_build(problems: list[Problem], outcome: str) -> None:
@@ -299,6 +338,21 @@ def _collisions(sources, config: Config) -> list[Problem]:
 # -- While reading: one record per essay; hand ABlog clean values ------------
 
 
+class HideImageFromABlog(SphinxTransform):
+    """Our ``image:`` is a file; ABlog reads a field of that name as a number (which
+    image of the post to show) and fails. We have parsed the front matter already,
+    so the field is removed before ABlog's CheckFrontMatter (priority 800) sees it."""
+
+    default_priority = 790
+
+    def apply(self) -> None:
+        if self.env.docname not in getattr(self.app, "unscripted_sources", {}):
+            return
+        for entry in list(self.document.findall(nodes.field)):
+            if entry[0].astext() == "image":
+                entry.parent.remove(entry)
+
+
 def record_post(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -329,8 +383,11 @@ def record_post(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
-    """A copy of *paragraph* cut after *limit* words, ending in an ellipsis if anything was cut."""
+    """A copy of *paragraph*, text only, cut after *limit* words, ending in an ellipsis
+    if anything was cut. (Images are left out: an excerpt is shown on other pages.)"""
     copy = paragraph.deepcopy()
+    for image in list(copy.findall(nodes.image)):
+        image.parent.remove(image)
     remaining, cut = limit, False
     for text in list(copy.findall(nodes.Text)):
         if remaining <= 0:
@@ -375,6 +432,8 @@ def _ancestors(node: nodes.Node, stop: nodes.Node):
 def render_excerpts(app: Sphinx, env: BuildEnvironment) -> None:
     from unscripted.fragments import FragmentRenderer
 
+    if not publishing(app):
+        return
     pending = [record for record in records(env).values() if record.pending_excerpt]
     if not pending:
         return
@@ -382,6 +441,16 @@ def render_excerpts(app: Sphinx, env: BuildEnvironment) -> None:
     for record in pending:
         record.excerpt_html = renderer.render(record.pending_excerpt, record.docname)
         record.pending_excerpt = []
+
+
+def register_with_ablog(app: Sphinx, env: BuildEnvironment) -> None:
+    """ABlog creates its tag, category and year references while registering posts;
+    on an incremental build that would happen after references are resolved."""
+    published_blog(app)
+
+
+def restore_ablog(app: Sphinx, exception: Exception | None) -> None:
+    ablog.blog.TOMORROW = getattr(app, "unscripted_ablog_tomorrow", ablog.blog.TOMORROW)
 
 
 def setup(app: Sphinx) -> dict:
@@ -393,6 +462,17 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("unscripted_now", "", "", types=frozenset({str}))
     app.connect("config-inited", scan_posts, priority=600)  # after ABlog's own
     app.connect("doctree-read", record_post, priority=600)  # after ABlog's process_posts
+    app.add_transform(HideImageFromABlog)
+    app.connect("builder-inited", hide_unpublished)
+    app.connect("env-get-outdated", restore_exclude_patterns)
     app.connect("env-updated", render_excerpts)
+    app.connect("env-updated", register_with_ablog, priority=950)
+    app.connect("build-finished", restore_ablog)
     records.connect(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # Records made by older code are not reused: the environment is rebuilt.
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": package_digest(),
+    }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import io
 import json
 
@@ -28,15 +29,13 @@ with contextlib.redirect_stdout(io.StringIO()):
     from sphinxext.opengraph import get_tags
 
 from unscripted import __version__
-from unscripted.brand_images import card_path
+from unscripted.brand_images import preview_path, preview_size
 from unscripted.posts import published_blog, records
 
 MAX_LENGTH = 160  # what search results show
-CARD_SIZE = ("1200", "630")
-PAGE_TITLES = {"search": "Search"}
-DOCUTILS_VIEWPORT = (
-    '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'  # Sphinx gives its search page no title
-)
+PAGE_TITLES = {"search": "Search"}  # Sphinx gives its search page no title
+# docutils adds this second viewport element to Furo's own; one is enough.
+DOCUTILS_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
 
 
 def shorten(text: str, limit: int = MAX_LENGTH) -> str:
@@ -74,17 +73,18 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
     if config.unscripted_noindex and pagename != "search":  # Furo's search page has its own
         tags.append('<meta name="robots" content="noindex, nofollow">')
 
-    # Open Graph: sphinxext-opengraph reads per-page overrides from the page's fields.
+    # Open Graph: sphinxext-opengraph reads per-page overrides from the page's fields
+    # and escapes only quotes in them.
+    size = preview_size(app, pagename if record else None)
     fields = dict(context.get("meta") or {})
+    alt = f"{record.title} — {config.project}" if record else f"{config.project}: {context.get('tagline', '')}"
     fields.update(
         {
-            "og:description": description,
-            "og:image": base + card_path(pagename if record else None),
-            "og:image:width": CARD_SIZE[0],
-            "og:image:height": CARD_SIZE[1],
-            "og:image:alt": f"{record.title} — {config.project}"
-            if record
-            else f"{config.project}: {context.get('tagline', '')}",
+            "og:description": html.escape(description, quote=False),
+            "og:image": base + preview_path(app, pagename if record else None),
+            "og:image:width": str(size[0]),
+            "og:image:height": str(size[1]),
+            "og:image:alt": html.escape(alt, quote=False),
             "og:type": "article" if record else "website",
         }
     )
@@ -97,7 +97,6 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
             *(f'<meta property="article:author" content="{escape(author.name)}">' for author in post.author),
             *(f'<meta property="article:tag" content="{escape(tag.name)}">' for tag in post.tags),
         ]
-    # docutils adds a second viewport element to Furo's own; one is enough.
     metatags = context.get("metatags", "").replace(DOCUTILS_VIEWPORT, "")
     context["metatags"] = metatags + "\n" + "\n".join(tags)
     if doctree is None:  # a generated page: sphinxext-opengraph only runs on documents
@@ -130,7 +129,7 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
             "datePublished": record.date.isoformat(),
             "dateModified": record.updated.isoformat(),
             "author": [{"@type": "Person", "name": author.name, "url": about} for author in post.author],
-            "image": base + card_path(pagename),
+            "image": base + preview_path(app, pagename),
             "url": url,
             "mainEntityOfPage": url,
             "keywords": [tag.name for tag in post.tags],
@@ -156,8 +155,8 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
         }
     else:
         return None
-    # "</" must not appear inside a <script> element.
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+    # Nothing in a <script> element may look like markup.
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
 
 
 def setup(app: Sphinx) -> dict:

@@ -9,14 +9,15 @@ rewritten when it changes. Search, 404 and draft pages are never listed.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from sphinx.application import Sphinx
 
 from unscripted import __version__
-from unscripted.brand_images import write_if_changed
+from unscripted.incremental import write_if_changed
 from unscripted.listings import listing_page_names
-from unscripted.posts import records
+from unscripted.posts import publishing, records
 
 NEVER_LISTED = {"search", "genindex", "404"}
 
@@ -26,19 +27,21 @@ def public_pages(app: Sphinx) -> list[str]:
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not publishing(app):
         return
     base = app.config.html_baseurl
     posts = records(app.env)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in public_pages(app):
-        url = escape(base + app.builder.get_target_uri(page))
+        url = escape(base + quote(app.builder.get_target_uri(page)))  # URLs, not IRIs
         modified = f"<lastmod>{posts[page].updated.isoformat()}</lastmod>" if page in posts else ""
         lines.append(f"  <url><loc>{url}</loc>{modified}</url>")
     lines.append("</urlset>")
     write_if_changed(Path(app.outdir, "sitemap.xml"), ("\n".join(lines) + "\n").encode())
-    robots = "User-agent: *\n" + ("Disallow: /\n" if app.config.unscripted_noindex else "Allow: /\n")
-    write_if_changed(Path(app.outdir, "robots.txt"), f"{robots}\nSitemap: {base}sitemap.xml\n".encode())
+    # Previews are kept out of search results by their noindex meta, which crawlers
+    # only see if robots.txt lets them in.
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+    write_if_changed(Path(app.outdir, "robots.txt"), robots.encode())
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,7 +1,8 @@
 """Unscripted's builds are strict however they are started.
 
 * Every warning fails the build, also for a plain ``sphinx-build`` without
-  ``-W`` (as Read the Docs and most people run it): the exit status is 1.
+  ``-W`` (as Read the Docs and most people run it): the exit status is 1, and
+  the next build starts afresh, so the warnings cannot be skipped over.
 * ABlog reports some problems with ``logging.warning(...)`` on Python's root
   logger, which bypasses Sphinx, so ``-W`` never sees them. During a build we
   forward those records to Sphinx as warnings.
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import logging as stdlib_logging
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -42,9 +44,12 @@ def forward_root_logger(app: Sphinx) -> None:
 def fail_on_warnings(app: Sphinx, exception: Exception | None) -> None:
     # Sphinx counts warnings in a private attribute; -W uses the same count
     # (and with -W, Sphinx fails the build itself).
-    if getattr(app, "_fail_on_warnings", False):
+    if exception is not None or not getattr(app, "_warncount", 0):
         return
-    if exception is None and getattr(app, "_warncount", 0) and app.statuscode == 0:
+    # Sphinx saved what it read; a rebuild would skip the pages that warned and
+    # "succeed". Forget it, as Sphinx does after an exception.
+    Path(app.doctreedir, "environment.pickle").unlink(missing_ok=True)
+    if not getattr(app, "_fail_on_warnings", False) and app.statuscode == 0:
         logger.error("Unscripted builds are strict: the warnings above fail this build.")
         app.statuscode = 1
 
