@@ -6,7 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILD := _build
 # Strict: a broken reference or any warning (ABlog's included) fails the build.
-SPHINXOPTS ?= -n -W --keep-going
+# Parallel reading and writing wherever the machine has more than one core.
+JOBS := $(shell [ "$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -gt 1 ] && echo "-j auto")
+SPHINXOPTS ?= -n -W --keep-going $(JOBS)
 # Reproducible builds: where a date is needed, it is the last commit's.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
@@ -14,7 +16,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve post test bench lock audit clean
+.PHONY: help html serve post check test bench lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +43,9 @@ serve: $(BIN)/.build-deps ## Live preview, drafts and scheduled essays included,
 export TITLE
 post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title"
 	$(BIN)/python -m unscripted.new_post "$$TITLE"
+
+check: $(BIN)/.test-deps ## The fast checks: lint, the pure core, one small in-process build (well under a minute)
+	$(BIN)/python -m pytest -m fast
 
 test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test suite (sets up everything it needs)
 	tests/install-tools.sh

@@ -1,7 +1,7 @@
 """Sphinx configuration for Unscripted: essays in MyST Markdown, ABlog, Furo.
 
-Declarative on purpose: behaviour lives in the local extensions under
-``unscripted/``; this file says what the publication is and how it looks.
+Declarative on purpose: behaviour lives in the local extension ``unscripted/``;
+this file says what the publication is and how it looks.
 """
 
 import html
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent.resolve()))
 
-from unscripted.site_url import site_url_from_environment
+from unscripted.core.site_url import site_url_from_environment
 
 # -- The publication ------------------------------------------------------------
 
@@ -45,22 +45,9 @@ nitpicky = True
 extensions = [
     # third-party
     "myst_parser",
-    "ablog",
     "notfound.extension",
-    # local (unscripted/): one concern per module (unscripted.seo sets up sphinxext.opengraph)
-    "unscripted.output",
-    "unscripted.strict",
-    "unscripted.posts",
-    "unscripted.essay_checks",
-    "unscripted.listings",
-    "unscripted.post_page",
-    "unscripted.navigation",
-    "unscripted.feeds",
-    "unscripted.seo",
-    "unscripted.sitemap",
-    "unscripted.csp",
-    "unscripted.brand_images",
-    "unscripted.incremental",
+    # local: the publication (unscripted/), which brings ABlog and sphinxext-opengraph
+    "unscripted",
 ]
 
 # -- Essays (MyST) ----------------------------------------------------------------
@@ -70,7 +57,7 @@ myst_heading_anchors = 3
 # Essays are published verbatim: quotes stay exactly as the writer typed them.
 smartquotes = False
 
-# -- Blog (ABlog, and our extensions around it) ---------------------------------
+# -- Blog (ABlog's settings, which Unscripted honours) --------------------------
 
 blog_title = project
 blog_baseurl = SITE_URL
@@ -81,9 +68,6 @@ blog_default_author = "alex"
 blog_feed_subtitle = tagline
 blog_feed_length = 20
 post_auto_excerpt = 1
-# ABlog's own page.html would replace Furo's on every page; we own the few
-# ABlog templates we use in _templates/ablog/.
-skip_injecting_base_ablog_templates = True
 
 # Dates without a time are midnight here, and feeds show this offset.
 unscripted_timezone = "Europe/London"
@@ -98,7 +82,7 @@ unscripted_now = os.environ.get("UNSCRIPTED_NOW", "")
 
 ogp_site_url = SITE_URL
 ogp_site_name = project
-# Our own cards (unscripted/social_cards.py): 1200x630, in the site's type and colours.
+# Our own cards (unscripted/core/cards.py): 1200x630, in the site's type and colours.
 ogp_social_cards = {"enable": False}
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
 # Read the Docs pull-request previews must not be indexed.
@@ -138,7 +122,6 @@ unscripted_description = (
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
-templates_path = ["_templates"]
 html_css_files = ["unscripted.css"]
 html_context = {"tagline": tagline}
 html_sidebars = {
@@ -147,10 +130,8 @@ html_sidebars = {
         "sidebar/search.html",
         "sidebar/scroll-start.html",
         "sidebar/site-navigation.html",
-        # ABlog's widgets, shown on the home page and listings only
-        "ablog/categories.html",
-        "ablog/tagcloud.html",
-        "ablog/archives.html",
+        # categories, tags and years: on the home page and listings only
+        "unscripted/widgets.html",
         "sidebar/scroll-end.html",
     ]
 }

@@ -31,7 +31,7 @@ from pathlib import Path
 from benchmarks.essays import copy_project, write_essays
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE_FILES = ("conf.py", "_templates", "_static", "unscripted", "index.md", "about.md")
+SITE_FILES = ("conf.py", "_static", "unscripted", "index.md", "about.md")
 PAGE_SIZE = 10
 # (step, target ratio to the twin)
 TARGETS = {"clean": 1.15, "no-op": 1.5, "edit one": 2.0, "add one": 3.0, "retag one": 3.0, "peak memory": 1.3}

@@ -20,6 +20,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from benchmarks.essays import copy_project
 
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 # A base URL with a path, so that anything assuming the site sits at "/" shows.
@@ -28,7 +30,13 @@ SITE_URL = "https://example.org/unscripted/"
 NOW = "2026-06-01T12:00:00+00:00"
 STRICT = ("-n", "-W", "--keep-going")
 # What a project-shaped test site is made from; its content comes from the test.
-SITE_FILES = ("conf.py", "_templates", "_static", "unscripted", "Makefile", "requirements.txt")
+SITE_FILES = ("conf.py", "_static", "unscripted", "Makefile", "requirements.txt")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where Sphinx's testing fixtures find the small test sites (``tests/roots/test-*``)."""
+    return Path(__file__).resolve().parent / "roots"
 
 
 @dataclass

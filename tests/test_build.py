@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from unscripted.site_url import LOCAL_PREVIEW_URL, SiteURLError, site_url_from_environment
+from unscripted.core.site_url import LOCAL_PREVIEW_URL, SiteURLError, site_url_from_environment
 
 from conftest import NOW, ROOT, SITE_URL, sphinx_build
 
@@ -77,13 +77,32 @@ def test_unusable_base_url_is_refused(bad):
         site_url_from_environment({"SITE_URL": bad})
 
 
-def test_a_warning_ablog_logs_on_the_root_logger_fails_the_build(sites, tmp_path):
-    """ABlog warns with logging.warning(), which -W alone never sees."""
+ROOT_LOGGER_EXTENSION = """
+import logging
+
+def setup(app):
+    # As ABlog and other libraries do: a warning on Python's root logger, not Sphinx's.
+    app.connect("env-updated", lambda app, env: logging.warning("a library is unhappy"))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_a_warning_a_library_logs_on_the_root_logger_fails_the_build(sites, tmp_path):
+    """logging.warning() bypasses Sphinx, so -W alone never sees it."""
+    srcdir = sites.make({"rootwarn.py": ROOT_LOGGER_EXTENSION})
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text() + '\nsys.path.insert(0, ".")\nextensions.append("rootwarn")\n')
+    build = sphinx_build(srcdir, tmp_path / "out")
+    assert build.returncode != 0
+    assert "WARNING: a library is unhappy" in build.log
+
+
+def test_front_matter_and_a_post_directive_in_one_essay_are_refused(sites, tmp_path):
     both = ESSAY_SOURCE.replace("\n\nI used to think", "\n\n```{post} 2024-03-14\n```\n\nI used to think", 1)
     build = sphinx_build(sites.make({"posts/2024/the-quiet-lie.md": both}), tmp_path / "out")
     assert build.returncode != 0
-    assert "Found blog post front-matter as well as post directive" in build.log
-    assert "WARNING" in build.log
+    assert "posts/2024/the-quiet-lie.md:12: ERROR: the essay has front matter and a {post} directive" in build.log
+    assert not (tmp_path / "out" / "index.html").exists()
 
 
 def test_drafts_and_scheduled_essays_are_not_published(sites, tmp_path):

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from tools import require
+
+pytestmark = pytest.mark.fast
 
 RUFF = Path(sys.executable).parent / "ruff"
 

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.essays import write_essays
 
-from conftest import SiteMaker, sphinx_build
+from conftest import STRICT, SiteMaker, sphinx_build
 
 COUNT = 24
 
@@ -154,3 +154,29 @@ def test_removing_a_linked_essay_fails_as_a_clean_build_does(evolving, tmp_path)
     assert incremental.returncode != 0, incremental.log
     for build in (incremental, clean):
         assert re.search(r"essay-0014\.md:\d+: WARNING: .*essay-0010", build.log), build.log
+
+
+def test_parallel_builds_equal_serial_ones(tmp_path):
+    """`sphinx-build -j` reads and writes in several processes: the site must not notice."""
+    srcdir = SiteMaker(tmp_path).make({}, with_essay=True)
+    write_essays(srcdir, 40, seed=11, words=120)
+
+    def both() -> tuple:
+        serial = sphinx_build(srcdir, tmp_path / "serial", doctreedir=tmp_path / "serial.doctrees")
+        parallel = sphinx_build(
+            srcdir, tmp_path / "parallel", doctreedir=tmp_path / "parallel.doctrees", options=(*STRICT, "-j", "2")
+        )
+        assert serial.returncode == parallel.returncode == 0, serial.log + parallel.log
+        return serial, parallel
+
+    serial, parallel = both()
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
+    assert not differences(parallel.files(), serial.files())
+    for number in range(2, 40, 5):  # more than a few changed essays: read in parallel again
+        path = essay(srcdir, number)
+        path.write_text(path.read_text() + "\nAn afterthought.\n")
+    add_newest(srcdir)
+    retag(srcdir)
+    serial, parallel = both()
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
+    assert not differences(parallel.files(), serial.files())

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import struct
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageColor
 
-from unscripted import social_cards
-from unscripted.social_cards import MARGIN, fit_title, render_card, render_site_card
+from unscripted.core import cards as social_cards
+from unscripted.core.cards import FONTS, MARGIN, fit_title, render_card, render_site_card
 
-FONTS = Path(__file__).resolve().parents[1] / "_static/fonts"
 COLOURS = {"brand": "#8c2f4b", "ink": "#1c1417", "paper": "#ffffff"}
 SITE = {"site_name": "Unscripted", "tagline": "Intimacy, without the performance.", "colours": COLOURS, "fonts": FONTS}
 PAPER = ImageColor.getrgb(COLOURS["paper"])

@@ -1,0 +1,203 @@
+"""The pure core, tested directly: the schema, the model and its naming rules, words. No site is built."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from ablog.blog import slugify as ablog_slugify
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unscripted.core.frontmatter import EssaySource, read_essay_source
+from unscripted.core.model import Essay, Site, SiteSettings, chunked, page_name, slugify
+from unscripted.core.problems import ProblemsFound
+from unscripted.core.text import count_words
+
+pytestmark = pytest.mark.fast
+
+LONDON = ZoneInfo("Europe/London")
+AUTHORS = {"alex", "sam"}
+
+
+def read(tmp_path: Path, text: str, name: str = "posts/2024/an-essay.md") -> EssaySource:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return read_essay_source(path, tmp_path, timezone=LONDON, authors=AUTHORS)
+
+
+def problems(tmp_path: Path, text: str, name: str = "posts/2024/an-essay.md") -> list[str]:
+    with pytest.raises(ProblemsFound) as raised:
+        read(tmp_path, text, name)
+    return [str(problem) for problem in raised.value.problems]
+
+
+# -- The front-matter schema ----------------------------------------------------------------
+
+
+def test_a_complete_essay_is_read_with_every_key(tmp_path):
+    source = read(
+        tmp_path,
+        "---\ndate: 2024-03-14\nupdated: 2024-05-02T10:00:00+02:00\ncategory: Reflections\n"
+        "tags: [intimacy, trust]\nauthor: sam\ndescription: One  sentence.\ncontent_note: Grief.\n---\n\n"
+        "# The Title ##\n\nText.\n",
+    )
+    assert source.title == "The Title"
+    assert source.date == dt.datetime(2024, 3, 14, tzinfo=LONDON)
+    assert source.updated == dt.datetime(2024, 5, 2, 9, 0, tzinfo=LONDON)
+    assert (source.tags, source.categories, source.authors) == (("intimacy", "trust"), ("Reflections",), ("sam",))
+    assert (source.description, source.content_note, source.draft) == ("One sentence.", "Grief.", False)
+    assert source.lines == {"date": 2, "updated": 3, "category": 4, "tags": 5, "author": 6, "description": 7,
+                            "content_note": 8}  # fmt: skip
+    assert source.slug == "an-essay"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("date: 2024-03-14\ntag: [x]", "an-essay.md:3: unknown front-matter key 'tag'; did you mean 'tags'?"),
+        ("date: 01/02/2024", "an-essay.md:2: `date: 01/02/2024` is not an ISO 8601 date"),
+        ("date: 2024-02-30", "an-essay.md:2: `date: 2024-02-30` is not a real date"),
+        ("date: 2024-03-14T09:00", "an-essay.md:2: `date: 2024-03-14T09:00:00` has a time but no UTC offset"),
+        ("date: 2024-03-14\nupdated: 2024-03-01", "an-essay.md:3: `updated` (2024-03-01) is earlier than `date`"),
+        ("date: 2024-03-14\nauthor: kim", "an-essay.md:3: unknown author 'kim'"),
+        ("date: 2024-03-14\ndraft: maybe", "an-essay.md:3: `draft` must be true or false"),
+        ("date: 2024-03-14\ntags: a, , b", "an-essay.md:3: `tags` has an empty entry"),
+        ("date: 2024-03-14\nimage: cover.png", "an-essay.md:3: `image: cover.png` is not a file next to the essay"),
+        ("date: 2024-03-14\ndate: 2024-03-15", "an-essay.md:3: front-matter key 'date' is given twice"),
+        ("date: [2024", "an-essay.md:2: front matter is not valid YAML"),
+        ("tags: [x]", "an-essay.md:2: front matter has no `date:`"),
+    ],
+)
+def test_each_mistake_is_named_with_its_line(tmp_path, front, expected):
+    found = problems(tmp_path, f"---\n{front}\n---\n\n# Title\n\nText.\n")
+    assert any(expected in problem for problem in found), found
+
+
+def test_the_title_must_come_first(tmp_path):
+    assert problems(tmp_path, "---\ndate: 2024-03-14\n---\n\nText first.\n\n# Title\n")[0].endswith(
+        "an-essay.md:5: the essay must begin with its title as a `# Title` heading, right after the front matter"
+    )
+
+
+def test_a_file_name_must_be_a_slug(tmp_path):
+    found = problems(tmp_path, "---\ndate: 2024-03-14\n---\n\n# T\n", name="posts/2024/My Essay.md")
+    assert "file name 'My Essay.md' is not a URL slug; rename it to my-essay.md" in found[0]
+
+
+def test_text_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "posts/2024/latin1.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"---\ndate: 2024-03-14\n---\n\n# Caf\xe9\n")
+    with pytest.raises(ProblemsFound) as raised:
+        read_essay_source(path, tmp_path, timezone=LONDON, authors=AUTHORS)
+    assert str(raised.value.problems[0]).startswith("posts/2024/latin1.md:5: is not UTF-8 text")
+
+
+# -- The model and its naming rules --------------------------------------------------------
+
+SETTINGS = SiteSettings(
+    title="Unscripted", blog_path="essays", authors={"alex": "Alex Rowan", "sam": "Sam Lee"}, default_authors=("alex",),
+    page_size=2,
+)  # fmt: skip
+
+
+def essay(docname: str, day: int, title: str, tags=(), categories=(), authors=(), image=None) -> Essay:
+    source = EssaySource(
+        path=f"{docname}.md",
+        title=title,
+        date=dt.datetime(2024, 1, day, tzinfo=LONDON),
+        tags=tuple(tags),
+        categories=tuple(categories),
+        authors=tuple(authors),
+        image=image,
+    )
+    return Essay(docname=docname, title=title, source=source, words=100)
+
+
+@pytest.fixture
+def site() -> Site:
+    essays = [
+        essay("posts/2024/a", 1, "A", tags=["trust", "touch"], categories=["Notes"]),
+        essay("posts/2024/b", 2, "B", tags=["trust"], categories=["Notes"], authors=["sam"]),
+        essay("posts/2024/c", 3, "C", tags=["touch", "trust"], categories=["Letters"], image="c.JPG"),
+        essay("posts/2023/d", 3, "B", tags=["C++"]),  # same day as c, an earlier title
+    ]
+    return Site({e.docname: e for e in essays}, SETTINGS)
+
+
+def test_chronology_and_neighbours(site):
+    assert site.chronological == ["posts/2024/a", "posts/2024/b", "posts/2023/d", "posts/2024/c"]
+    assert site.neighbours["posts/2024/a"] == (None, "posts/2024/b")
+    assert site.neighbours["posts/2024/c"] == ("posts/2023/d", None)
+
+
+def test_related_essays_share_most_tags_then_are_newest(site):
+    assert site.related["posts/2024/a"] == ("posts/2024/c", "posts/2024/b")
+    assert site.related["posts/2023/d"] == ()
+    assert all(docname not in related for docname, related in site.related.items())
+
+
+def test_collections_follow_ablogs_names_and_order(site):
+    tags = site.catalogs["tags"]
+    assert tags.docname == "essays/tag"
+    assert [(c.key, c.docname, c.essays) for c in tags.collections] == [
+        ("C++", "essays/tag/c", ("posts/2023/d",)),
+        ("touch", "essays/tag/touch", ("posts/2024/c", "posts/2024/a")),
+        ("trust", "essays/tag/trust", ("posts/2024/c", "posts/2024/b", "posts/2024/a")),
+    ]
+    authors = site.catalogs["author"].collections
+    assert [(c.key, c.name, c.docname) for c in authors] == [
+        ("alex", "Alex Rowan", "essays/author/alex-rowan"),
+        ("sam", "Sam Lee", "essays/author/sam-lee"),
+    ]
+    assert [c.docname for c in site.catalogs["archive"].collections] == ["essays/2024"]
+    assert site.catalogs["archive"].docname == "essays/archive"
+    assert [c.key for c in site.collections_of("posts/2024/c", "tags")] == ["touch", "trust"]  # the writer's order
+
+
+def test_every_generated_page_is_named_by_the_model(site):
+    assert site.listing_pages(site.all_essays) == ["essays", "essays/page/2"]
+    assert "essays/tag/trust/page/2" in site.generated_pages
+    assert "essays/tag/touch/page/2" not in site.generated_pages
+    assert {"essays/tag", "essays/category", "essays/author", "essays/archive"} <= site.generated_pages
+    assert page_name("essays/tag/x", 1) == "essays/tag/x"
+    assert chunked((), 10) == [()]
+
+
+def test_feeds_and_cards_are_named_by_rule(site):
+    assert [feed.listing for feed in site.feeds] == [
+        "essays", "essays/tag/c", "essays/tag/touch", "essays/tag/trust", "essays/category/letters",
+        "essays/category/notes",
+    ]  # fmt: skip
+    assert site.feeds[1].title == "Unscripted: essays tagged “C++”"
+    assert site.feeds[0].path("atom.xml") == "essays/atom.xml"
+    assert site.essays["posts/2024/c"].card_path == "social/posts/2024/c.jpg"
+    assert site.essays["posts/2024/a"].card_path == "social/posts/2024/a.png"
+
+
+def test_an_essays_appearance_changes_with_what_others_show():
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    first, second = essay("x", 1, "X"), essay("x", 1, "X")
+    assert first.appearance(now) == second.appearance(now)
+    second.excerpt_html = "<p>Changed</p>"
+    assert first.appearance(now) != second.appearance(now)
+
+
+@given(st.text(max_size=40))
+def test_slugs_follow_ablogs_rule_exactly(text):
+    assert slugify(text) == ablog_slugify(text)
+
+
+# -- Words ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("I don’t know", 3), ("well-known words", 2), ("— … !", 0), ("it's 2024", 2), ("snake_case", 2)],
+)
+def test_words_are_counted_as_readers_count_them(text, words):
+    assert count_words(text) == words

@@ -1,0 +1,346 @@
+"""The publication as data: essays, their collections, and the names of everything made from them.
+
+Every output (listings, feeds, the sitemap, cards...) asks this module what
+exists and what it is called; none of them records names for another to read
+back. The collections and page names follow ABlog's rules (``slugify``,
+``<blog_path>/tag/<slug>``, ``<blog_path>/<year>``), so ABlog's own labels
+(``tag-intimacy``, ``blog-posts``) and our pages always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+
+from unscripted.core.frontmatter import EssaySource
+
+# (file name, media type, name readers know it by): every feed exists in all three.
+FEED_FORMATS = (
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("rss.xml", "application/rss+xml", "RSS"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
+CARDS = "social"  # social/<docname>.png (or the essay's own image), social/site.png
+SITE_CARD = f"{CARDS}/site.png"
+# Pages Sphinx itself makes; never an essay's name, never in the sitemap.
+SPHINX_PAGES = frozenset({"search", "genindex", "404"})
+
+
+def slugify(text: str) -> str:
+    """ABlog's slug rule (``ablog.blog.slugify``): the last part of a collection's page name."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+@dataclass
+class Essay:
+    """One essay as read: its front matter and what its text says about it."""
+
+    docname: str
+    title: str  # as rendered (plain text), not as typed
+    source: EssaySource
+    words: int
+    excerpt_html: str = ""  # the opening, rendered once relative to the essay's own page
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.source.date
+
+    @property
+    def updated(self) -> dt.datetime:
+        return self.source.updated or self.source.date
+
+    def status(self, now: dt.datetime) -> str:
+        """ "published", or (only ever seen in preview) "draft" or "scheduled"."""
+        if self.source.draft:
+            return "draft"
+        return "scheduled" if self.date > now else "published"
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        return max(1, round(self.words / words_per_minute))
+
+    def appearance(self, now: dt.datetime) -> tuple:
+        """What other pages show of the essay: when it changes, they must be rewritten."""
+        source = self.source
+        return (
+            self.status(now),
+            self.title,
+            source.date.isoformat(),
+            source.updated.isoformat() if source.updated else None,
+            source.tags,
+            source.categories,
+            source.authors,
+            source.description,
+            source.draft,
+            self.excerpt_html,
+            self.words,
+        )
+
+    @property
+    def card_path(self) -> str:
+        """Where its social preview is published: its own image, else a drawn card."""
+        suffix = PurePosixPath(self.source.image).suffix.lower() if self.source.image else ".png"
+        return f"{CARDS}/{self.docname}{suffix}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Essays sharing a tag, a category, an author or a year; newest first."""
+
+    kind: str  # a key of CATALOGS
+    key: str  # as the writer wrote it (an author's key, a year's digits)
+    name: str  # as readers see it
+    docname: str  # its listing page
+    essays: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogKind:
+    kind: str
+    path: str  # below blog_path: its index page, and the folder of its listings
+    index_title: str
+    index_description: str
+    listing_title: str
+    has_feeds: bool
+
+
+CATALOGS = (
+    CatalogKind(
+        "tags",
+        "tag",
+        "Tags",
+        "Every tag used in {site}’s essays, with how many essays carry it.",
+        "Essays tagged “{}”",
+        True,
+    ),
+    CatalogKind(
+        "category",
+        "category",
+        "Categories",
+        "The categories of {site}’s essays, with how many essays each holds.",
+        "Essays in {}",
+        True,
+    ),
+    CatalogKind(
+        "author",
+        "author",
+        "Authors",
+        "The writers of {site}, with how many essays each has signed.",
+        "Essays by {}",
+        False,
+    ),
+    CatalogKind(
+        "archive",
+        "archive",
+        "Archive",
+        "{site}, year by year: how many essays each year brought.",
+        "Essays from {}",
+        False,
+    ),
+)
+CATALOG_KINDS = {catalog.kind: catalog for catalog in CATALOGS}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The index of one kind of collection, and the collections that have essays."""
+
+    kind: CatalogKind
+    docname: str
+    collections: tuple[Collection, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    listing: str  # docname of the page the feed follows; its files live in its folder
+    title: str
+    essays: tuple[str, ...]  # newest first
+
+    def path(self, file_name: str) -> str:
+        return feed_path(self.listing, file_name)
+
+
+def feed_path(listing: str, file_name: str) -> str:
+    return f"{listing}/{file_name}"
+
+
+def page_name(listing: str, number: int) -> str:
+    """Page 1 of a listing keeps the listing's own name; page N is ``<listing>/page/N``."""
+    return listing if number == 1 else f"{listing}/page/{number}"
+
+
+def chunked(items: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
+    """A listing's pages: never none, so an empty listing still has its page."""
+    return [items[start : start + size] for start in range(0, len(items), size)] or [()]
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str  # the feed's and the site's name
+    blog_path: str  # all essays at <blog_path>; tags at <blog_path>/tag/<slug>
+    authors: dict[str, str]  # key -> display name (conf.py's blog_authors)
+    default_authors: tuple[str, ...]
+    page_size: int
+
+
+@dataclass
+class Site:
+    """Every essay of this build (preview: drafts and scheduled ones too) and what is made of them."""
+
+    essays: dict[str, Essay]
+    settings: SiteSettings
+    _order: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Oldest first, ties by title then name: ABlog's order for its lists and neighbours.
+        self._order = sorted(self.essays, key=lambda d: (self.essays[d].date, self.essays[d].title, d))
+
+    # -- Order and neighbourhood ---------------------------------------------------------
+
+    @property
+    def chronological(self) -> list[str]:
+        return self._order
+
+    @cached_property
+    def newest_first(self) -> tuple[str, ...]:
+        return tuple(reversed(self._order))
+
+    @cached_property
+    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
+        """docname -> (older essay, newer essay)."""
+        order = self._order
+        return {
+            docname: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
+            for i, docname in enumerate(order)
+        }
+
+    @cached_property
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """Up to three essays sharing tags with each essay: most shared tags first, then newest."""
+        essays = self.essays
+        by_tag: dict[str, set[str]] = defaultdict(set)
+        for docname, essay in essays.items():
+            for tag in essay.source.tags:
+                by_tag[tag].add(docname)
+        related = {}
+        for docname, essay in essays.items():
+            shared: dict[str, int] = defaultdict(int)
+            for tag in essay.source.tags:
+                for other in by_tag[tag]:
+                    if other != docname:
+                        shared[other] += 1
+            ranked = sorted(shared, key=lambda o: (-shared[o], -essays[o].date.timestamp(), essays[o].title))
+            related[docname] = tuple(ranked[:3])
+        return related
+
+    # -- Collections -----------------------------------------------------------------------
+
+    def authors_of(self, docname: str) -> tuple[str, ...]:
+        return self.essays[docname].source.authors or self.settings.default_authors
+
+    def labels_of(self, docname: str, kind: str) -> tuple[str, ...]:
+        """The keys an essay files itself under, in the writer's order."""
+        source = self.essays[docname].source
+        if kind == "tags":
+            return source.tags
+        if kind == "category":
+            return source.categories
+        if kind == "author":
+            return self.authors_of(docname)
+        return (str(source.date.year),)
+
+    @cached_property
+    def all_essays(self) -> Collection:
+        path = self.settings.blog_path
+        return Collection("all", "all", "All essays", path, self.newest_first)
+
+    @cached_property
+    def catalogs(self) -> dict[str, Catalog]:
+        return {kind.kind: self._catalog(kind) for kind in CATALOGS}
+
+    def _catalog(self, kind: CatalogKind) -> Catalog:
+        blog_path = self.settings.blog_path
+        members: dict[str, list[str]] = defaultdict(list)
+        for docname in self.newest_first:
+            for key in self.labels_of(docname, kind.kind):
+                members[key].append(docname)
+        if kind.kind == "archive":
+            keys = sorted(members, key=int, reverse=True)
+            return Catalog(
+                kind,
+                f"{blog_path}/archive",
+                tuple(Collection("archive", k, k, f"{blog_path}/{k}", tuple(members[k])) for k in keys),
+            )
+        names = self.settings.authors if kind.kind == "author" else {}
+        collections = []
+        for key in sorted(members):
+            name = names.get(key, key)
+            collections.append(
+                Collection(kind.kind, key, name, f"{blog_path}/{kind.path}/{slugify(name)}", tuple(members[key]))
+            )
+        return Catalog(kind, f"{blog_path}/{kind.path}", tuple(collections))
+
+    def collections_of(self, docname: str, kind: str) -> tuple[Collection, ...]:
+        """The collections an essay belongs to, in the writer's order."""
+        by_key = self._collections_by_key[kind]
+        return tuple(by_key[key] for key in self.labels_of(docname, kind))
+
+    @cached_property
+    def _collections_by_key(self) -> dict[str, dict[str, Collection]]:
+        return {kind: {c.key: c for c in catalog.collections} for kind, catalog in self.catalogs.items()}
+
+    @cached_property
+    def widgets(self) -> dict[str, list[tuple[str, str]]]:
+        """The sidebar's tags, categories and years: (name, docname) of each with essays."""
+        return {
+            kind: [(c.name, c.docname) for c in self.catalogs[kind].collections]
+            for kind in ("tags", "category", "archive")
+        }
+
+    # -- Pages and files -------------------------------------------------------------------
+
+    def listing_pages(self, collection: Collection) -> list[str]:
+        pages = chunked(collection.essays, self.settings.page_size)
+        return [page_name(collection.docname, number) for number in range(1, len(pages) + 1)]
+
+    @cached_property
+    def generated_pages(self) -> frozenset[str]:
+        """Every listing page and catalog index this build publishes."""
+        names = set(self.listing_pages(self.all_essays))
+        for catalog in self.catalogs.values():
+            names.add(catalog.docname)
+            for collection in catalog.collections:
+                names.update(self.listing_pages(collection))
+        return frozenset(names)
+
+    @cached_property
+    def feeds(self) -> list[Feed]:
+        """The whole site's feed, then each tag's and each category's."""
+        title = self.settings.title
+        feeds = [Feed(self.all_essays.docname, title, self.all_essays.essays)]
+        for kind, label in (("tags", "tagged"), ("category", "in")):
+            for collection in self.catalogs[kind].collections:
+                feeds.append(
+                    Feed(collection.docname, f"{title}: essays {label} “{collection.name}”", collection.essays)
+                )
+        return feeds
+
+    def feed_links(self, listing: str, title: str) -> list[dict[str, str]]:
+        """The feeds of a listing page, for ``<link rel="alternate">`` and visible links."""
+        site = self.settings.title
+        name = site if listing == self.all_essays.docname else f"{site}: {title}"
+        return [
+            {"path": feed_path(listing, file_name), "type": media_type, "title": f"{name} ({label})", "label": label}
+            for file_name, media_type, label in FEED_FORMATS
+        ]
+
+
+def page_count(essays: int, page_size: int) -> int:
+    return max(1, math.ceil(essays / page_size))

@@ -1,0 +1,227 @@
+"""Discovery: every essay is found and validated before Sphinx reads any.
+
+* every file under ``posts/`` is checked against the front-matter schema
+  (``core.frontmatter``); any problem stops the build with the file and line,
+  before anything is written;
+* two essays may not share a slug, nor two tags (or categories) a page;
+* drafts and essays dated after "now" are left out of the production build
+  entirely (through ``exclude_patterns``), so no page, feed, sitemap or search
+  index can mention them; ``unscripted_preview`` shows them.
+
+Writes ``BuildState.now``, ``timezone``, ``sources``, ``unpublished``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from unscripted.core.frontmatter import EssaySource, read_essay_source
+from unscripted.core.model import slugify
+from unscripted.core.problems import Problem, ProblemsFound
+from unscripted.infra.files import code_digest
+from unscripted.infra.strict import stop_build
+from unscripted.read.state import build_state
+
+logger = logging.getLogger(__name__)
+
+POSTS_DIR = "posts"
+POST_PATH_RE = re.compile(r"posts/(\d{4})/[^/]+\.md")
+
+
+def site_timezone(config: Config) -> ZoneInfo:
+    try:
+        return ZoneInfo(config.unscripted_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unscripted_timezone = {config.unscripted_timezone!r} is not an IANA time zone (e.g. 'Europe/London')"
+        ) from None
+
+
+def build_now(config: Config) -> dt.datetime:
+    """The build's "now": pinned by ``unscripted_now`` (tests, reproducible builds)."""
+    if not config.unscripted_now:
+        return dt.datetime.now(dt.UTC)
+    try:
+        now = dt.datetime.fromisoformat(config.unscripted_now.replace("Z", "+00:00"))
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        raise ConfigError(f"unscripted_now = {config.unscripted_now!r} must be an ISO 8601 date-time with an offset")
+    return now
+
+
+SOURCES_CACHE = "unscripted-sources.pickle"  # in the doctree directory
+
+
+class ParsedSources:
+    """Front matter already validated, kept while the file's size and time stay the same.
+
+    Every build checks every essay before reading any; parsing YAML for a
+    thousand unchanged files would cost more than the rest of a no-op build.
+    """
+
+    def __init__(self, path: Path, settings: tuple) -> None:
+        self.path, self.settings = path, settings
+        try:
+            with path.open("rb") as handle:
+                stored_settings, self.entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+            stored_settings, self.entries = None, {}
+        if stored_settings != settings:
+            self.entries = {}
+        self.seen: dict[str, tuple] = {}
+
+    @staticmethod
+    def stamp(path: Path) -> tuple[int, int]:
+        status = path.stat()
+        return status.st_mtime_ns, status.st_size
+
+    def get(self, path: Path) -> EssaySource | None:
+        stamp, source = self.entries.get(str(path), (None, None))
+        if source is None or stamp != self.stamp(path):
+            return None
+        if source.image and not (path.parent / source.image).is_file():
+            return None  # parse again, to report the missing image
+        self.seen[str(path)] = (stamp, source)
+        return source
+
+    def put(self, path: Path, source: EssaySource) -> EssaySource:
+        self.seen[str(path)] = (self.stamp(path), source)
+        return source
+
+    def save(self) -> None:
+        if self.seen != self.entries:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("wb") as handle:
+                pickle.dump((self.settings, self.seen), handle, pickle.HIGHEST_PROTOCOL)
+
+
+def scan_essays(app: Sphinx, config: Config) -> None:
+    state = build_state(app)
+    srcdir = Path(app.srcdir)
+    timezone = state.timezone = site_timezone(config)
+    now = state.now = build_now(config)
+    authors = set(config.blog_authors)
+    sources: dict[str, EssaySource] = {}
+    problems: list[Problem] = []
+    # New code may have new rules: parse everything again.
+    cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, (str(timezone), sorted(authors), code_digest()))
+    for path in sorted((srcdir / POSTS_DIR).rglob("*.md")):
+        if path.name.startswith((".", "#")) or not path.is_file():
+            continue  # editors' backup and lock files
+        rel = path.relative_to(srcdir).as_posix()
+        try:
+            source = cache.get(path) or cache.put(
+                path, read_essay_source(path, srcdir, timezone=timezone, authors=authors)
+            )
+        except ProblemsFound as error:
+            problems.extend(error.problems)
+            continue
+        match = POST_PATH_RE.fullmatch(rel)
+        if not match:
+            problems.append(
+                Problem(
+                    rel, None, f"essays live at posts/YYYY/<slug>.md; move it to posts/{source.date.year}/{path.name}"
+                )
+            )
+        elif int(match.group(1)) != source.date.year:
+            problems.append(
+                Problem(
+                    rel,
+                    source.lines.get("date"),
+                    f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}",
+                )
+            )
+        sources[rel[: -len(".md")]] = source
+    problems.extend(_collisions(sources.values(), config))
+    if problems:
+        stop_build(problems, "nothing was built")
+    cache.save()
+
+    hidden = []
+    for docname, source in sources.items():
+        if source.draft:
+            hidden.append(docname)
+            if not config.unscripted_preview:
+                logger.info("draft: %s.md is not published (remove `draft: true` to publish it)", docname)
+        elif source.date > now:
+            hidden.append(docname)
+            if not config.unscripted_preview:
+                logger.info(
+                    "scheduled: %s.md will appear in the first build after %s",
+                    docname,
+                    source.date.isoformat(),
+                )
+    state.unpublished = [] if config.unscripted_preview else [f"{d}.md" for d in hidden]
+    for docname in state.unpublished:
+        del sources[docname.removesuffix(".md")]
+    state.sources = sources
+
+
+def hide_unpublished(app: Sphinx) -> None:
+    """Leave drafts and scheduled essays out of what Sphinx finds to read.
+
+    Through ``exclude_patterns``, but only while Sphinx looks for files: left in
+    the configuration that Sphinx compares between builds, every change of a
+    draft would look like a new configuration and force a full rebuild.
+    """
+    if app.builder.name in {"dirhtml", "singlehtml"}:
+        raise ConfigError(f"Unscripted publishes with the html builder, not {app.builder.name}")
+    config, state = app.config, build_state(app)
+    state.exclude_patterns = config.exclude_patterns
+    config.exclude_patterns = [*config.exclude_patterns, *state.unpublished]
+
+
+def restore_exclude_patterns(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    app.config.exclude_patterns = build_state(app).exclude_patterns
+    return []
+
+
+def _collisions(sources, config: Config) -> list[Problem]:
+    """Labels that ABlog would silently merge or lose."""
+    problems = []
+    by_slug: dict[str, EssaySource] = {}
+    for source in sources:
+        if source.slug in by_slug:
+            problems.append(
+                Problem(
+                    source.path,
+                    None,
+                    f"the slug {source.slug!r} is already used by {by_slug[source.slug].path}; "
+                    "rename one of the files (ABlog labels posts by file name)",
+                )
+            )
+        by_slug.setdefault(source.slug, source)
+    for key, attribute in (("tags", "tags"), ("category", "categories")):
+        seen: dict[str, tuple[str, EssaySource]] = {}
+        for source in sources:
+            for label in getattr(source, attribute):
+                slug = slugify(label)
+                line = source.lines.get(key)
+                if not slug:
+                    problems.append(
+                        Problem(source.path, line, f"the {key} {label!r} has no letters or digits to make a URL from")
+                    )
+                    continue
+                first = seen.setdefault(slug, (label, source))
+                if first[0] != label:
+                    problems.append(
+                        Problem(
+                            source.path,
+                            line,
+                            f"the {key} {label!r} and {first[0]!r} (in {first[1].path}) would share one page, "
+                            f"{config.blog_path}/{'tag' if key == 'tags' else key}/{slug}; spell them the same "
+                            "or make them differ in letters or digits",
+                        )
+                    )
+    return problems

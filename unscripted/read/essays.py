@@ -1,0 +1,133 @@
+"""Reading: one ``Essay`` per essay as Sphinx reads it, then the site model once all are read.
+
+* At ``doctree-read``: the title as rendered, the words (for reading time) and
+  the opening paragraph, shortened, for listings (``ESSAYS``).
+* At ``env-updated``: each new opening is rendered to HTML once, relative to its
+  own page; then the ``Site`` model of this build is made (``BuildState.site``).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from unscripted.core.model import Essay, Site, SiteSettings
+from unscripted.core.text import WORD_RE, count_words
+from unscripted.infra.fragments import FragmentRenderer
+from unscripted.infra.state import DocumentStore
+from unscripted.read.state import ESSAYS, build_state, publishing
+
+EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
+NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
+
+# docname -> the shortened opening paragraph, until it is rendered (this module)
+OPENINGS: DocumentStore[nodes.paragraph] = DocumentStore("openings")
+
+
+def record_essay(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    source = build_state(app).sources.get(docname)
+    if source is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    body = [child for child in section.children if not isinstance(child, nodes.title)] if section else []
+    opening = next((child for child in body if isinstance(child, nodes.paragraph)), None)
+    ESSAYS(env)[docname] = Essay(
+        docname=docname,
+        title=section[0].astext() if section else source.title,
+        source=source,
+        words=_count_words(body),
+    )
+    if not source.description and opening is not None:
+        OPENINGS(env)[docname] = shortened(opening, EXCERPT_WORDS)
+
+
+def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
+    """A copy of *paragraph*, text only, cut after *limit* words, ending in an ellipsis
+    if anything was cut. (Images are left out: an excerpt is shown on other pages.)"""
+    copy = paragraph.deepcopy()
+    for image in list(copy.findall(nodes.image)):
+        _remove(image)
+    remaining, cut = limit, False
+    for text in list(copy.findall(nodes.Text)):
+        if remaining <= 0:
+            cut = cut or bool(text.astext().strip())
+            parent = text.parent
+            _remove(text)
+            while parent is not copy and not parent.children:  # inline markup left empty
+                grandparent = parent.parent
+                _remove(parent)
+                parent = grandparent
+            continue
+        words = list(WORD_RE.finditer(text.astext()))
+        if len(words) > remaining:
+            _replace(text, nodes.Text(text.astext()[: words[remaining - 1].end()]))
+            cut = True
+        remaining -= len(words)
+    if cut:
+        last = list(copy.findall(nodes.Text))[-1]
+        _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
+        copy.append(nodes.Text("…"))
+    return copy
+
+
+def _position(node: nodes.Node) -> int:
+    """The node's index in its parent, by identity: docutils finds children by equality,
+    and two Text nodes with the same text (every soft line break) are equal."""
+    return next(index for index, child in enumerate(node.parent.children) if child is node)
+
+
+def _remove(node: nodes.Node) -> None:
+    del node.parent[_position(node)]
+
+
+def _replace(old: nodes.Node, new: nodes.Node) -> None:
+    old.parent[_position(old)] = new
+
+
+def _count_words(body: list[nodes.Node]) -> int:
+    count = 0
+    for part in body:
+        for text in part.findall(nodes.Text):
+            if not any(isinstance(ancestor, NOT_COUNTED) for ancestor in _ancestors(text, part)):
+                count += count_words(text.astext())
+    return count
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node):
+    while node is not None:
+        yield node
+        if node is stop:
+            return
+        node = node.parent
+
+
+def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
+    """Render each opening read in this build, once, relative to its essay's page."""
+    if not publishing(app):
+        return
+    pending = OPENINGS(env)
+    if not pending:
+        return
+    essays = ESSAYS(env)
+    renderer = FragmentRenderer(app)
+    for docname, opening in sorted(pending.items()):
+        essays[docname].excerpt_html = renderer.render([opening], docname)
+    pending.clear()
+
+
+def build_site(app: Sphinx, env: BuildEnvironment) -> None:
+    config = app.config
+    default = config.blog_default_author
+    build_state(app).site = Site(
+        dict(ESSAYS(env)),
+        SiteSettings(
+            title=config.blog_title,
+            blog_path=config.blog_path,
+            authors={key: name for key, (name, _link) in config.blog_authors.items()},
+            default_authors=(default,) if isinstance(default, str) else tuple(default or ()),
+            page_size=config.unscripted_page_size,
+        ),
+    )

@@ -1,0 +1,64 @@
+"""A strict Content-Security-Policy, in a ``<meta>`` element at the top of every page.
+
+Static hosts (GitHub Pages) cannot send headers, so the policy travels in the
+page. Scripts run only from the site itself, plus the one inline script Furo
+needs before the page paints (it applies the reader's light/dark choice),
+allowed by its hash, computed from Furo's own template so that a Furo update
+cannot silently break it. Styles may be inline: Furo writes its colour
+variables in a ``<style>`` element and hides its icon sprite with a ``style``
+attribute. Nothing is loaded from another host. A referrer policy keeps links
+from telling other sites more than this site's origin.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from pathlib import Path
+
+import furo
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+FURO_BASE = Path(furo.__file__).parent / "theme/furo/base.html"
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def script_hash(source: str) -> str:
+    """The CSP source expression allowing an inline script with exactly this text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def theme_scripts() -> list[str]:
+    """The inline scripts Furo's base template writes into every page (static text)."""
+    scripts = INLINE_SCRIPT.findall(FURO_BASE.read_text(encoding="utf-8"))
+    if not scripts or any("{{" in s or "{%" in s for s in scripts):
+        raise ExtensionError(f"unscripted.csp: Furo's inline script changed shape in {FURO_BASE}; review the policy")
+    return scripts
+
+
+@functools.cache  # Furo's template is read once
+def policy() -> str:
+    scripts = " ".join(script_hash(source) for source in theme_scripts())
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        )
+    )
+
+
+def add_policy(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # The preview server injects its own reload script; preview pages are never published.
+    context["unscripted_csp"] = None if app.config.unscripted_preview else policy()
+    context["unscripted_referrer_policy"] = REFERRER_POLICY

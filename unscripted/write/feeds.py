@@ -1,0 +1,211 @@
+"""Full-text feeds, in Atom, RSS 2.0 and JSON Feed 1.1, for the site and every tag and category.
+
+Which feeds exist and what they hold comes from the site model
+(``Site.feeds``). Each entry's content is taken once from the essay's written
+page, so it is exactly what readers of the site see; the three formats of a
+feed carry the same entries; ids are the URLs, dates are the essays' own in
+the site's time zone. A feed file is only rewritten when it changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+from sphinx.application import Sphinx
+
+from unscripted.core import __version__
+from unscripted.core.model import FEED_FORMATS, Feed, Site
+from unscripted.infra.files import Fingerprints, prune, write_if_changed
+from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
+
+MEDIA_TYPES = {file_name: media_type for file_name, media_type, _ in FEED_FORMATS}
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Parts of an essay page that are page furniture, not the essay: the title (the
+# entry has its own), permalinks, our byline, and docutils' error reports, which
+# can carry paths of the build machine.
+NOT_CONTENT_CLASSES = ("headerlink", "post-header", "system-message", "system-messages")
+# Feed readers must never be handed active content, whatever an essay holds.
+UNSAFE_ELEMENTS = ("script", "noscript", "style", "link", "meta", "base", "object", "embed", "iframe", "form")
+NOT_CONTENT = " | ".join(
+    [".//h1", *(f".//{name}" for name in UNSAFE_ELEMENTS)]
+    + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One essay as every feed format carries it."""
+
+    url: str
+    title: str
+    published: dt.datetime
+    updated: dt.datetime
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    content: str
+    image: str
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    """Write every feed whose entries changed; delete the feeds of vanished tags and categories."""
+    if exception is not None or not publishing(app):
+        return
+    config, site = app.config, site_of(app)
+    now = build_state(app).now
+    items: dict[str, Item] = {}  # each essay's page is read once for all its feeds
+    fingerprints = Fingerprints(app, "feeds")
+    shared = (site_fingerprint(app), config.blog_feed_length)
+    written: set[str] = set()
+
+    def item_for(docname: str) -> Item:
+        if docname not in items:
+            items[docname] = make_item(app, site, docname)
+        return items[docname]
+
+    for feed in site.feeds:
+        members = feed.essays[: config.blog_feed_length]
+        paths = [Path(app.outdir, feed.path(file_name)) for file_name, _, _ in FEED_FORMATS]
+        written.update(feed.path(file_name) for file_name, _, _ in FEED_FORMATS)
+        # An essay's page is rewritten when its content changes: its size and time stand for it.
+        inputs = [(d, site.essays[d].appearance(now), page_stamp(app, d)) for d in members]
+        if not fingerprints.changed(feed.listing, shared, feed.title, inputs) and all(p.is_file() for p in paths):
+            continue
+        entries = [item_for(d) for d in members]
+        for path, (file_name, _, _) in zip(paths, FEED_FORMATS, strict=True):
+            write_if_changed(path, render(app, site, feed, entries, file_name))
+    names = tuple(file_name for file_name, _, _ in FEED_FORMATS)
+    prune(Path(app.outdir), site.all_essays.docname, written, names)
+    fingerprints.save()
+
+
+def page_stamp(app: Sphinx, docname: str) -> tuple[int, int]:
+    status = Path(app.outdir, app.builder.get_target_uri(docname)).stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def make_item(app: Sphinx, site: Site, docname: str) -> Item:
+    base = app.config.blog_baseurl
+    essay = site.essays[docname]
+    url = base + app.builder.get_target_uri(docname)
+    summary = essay.source.description or lxml.html.fromstring(essay.excerpt_html or "<p></p>").text_content()
+    return Item(
+        url=url,
+        title=essay.title,
+        published=essay.date,
+        updated=essay.updated,
+        authors=tuple(c.name for c in site.collections_of(docname, "author")),
+        tags=tuple(c.name for c in site.collections_of(docname, "tags")),
+        summary=" ".join(summary.split()),
+        content=page_content(Path(app.outdir, app.builder.get_target_uri(docname)), url),
+        image=base + essay.card_path,
+    )
+
+
+def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: str) -> bytes:
+    config = app.config
+    base = config.blog_baseurl
+    page_url = base + app.builder.get_target_uri(feed.listing)
+    feed_url = base + feed.path(file_name)
+    # An empty feed has no essays to date it by; the epoch is stable across builds.
+    updated = max((item.updated for item in items), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    if file_name == "feed.json":
+        return json_feed(app, feed, items, page_url, feed_url)
+
+    generator = FeedGenerator()
+    generator.id(feed_url)
+    generator.title(feed.title)
+    generator.subtitle(config.blog_feed_subtitle)
+    generator.description(config.blog_feed_subtitle)
+    generator.author({"name": config.author, "uri": base + app.builder.get_target_uri("about")})
+    # feedgen takes RSS's <link> from the last link given: the page, not the feed.
+    generator.link(href=feed_url, rel="self", type=MEDIA_TYPES[file_name])
+    generator.link(href=page_url, rel="alternate")
+    generator.language(config.language)
+    generator.generator("Unscripted (Sphinx, ABlog, feedgen)", version=__version__)
+    generator.rights(f"© {config.copyright}")
+    generator.logo(base + "apple-touch-icon.png")
+    generator.updated(updated)
+    rss = file_name == "rss.xml"
+    tag_index = base + app.builder.get_target_uri(site.catalogs["tags"].docname)
+    if rss:
+        generator.load_extension("dc")
+    for item in items:
+        entry = generator.add_entry(order="append")
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.published(item.published)
+        entry.updated(item.updated)
+        for author in item.authors:
+            if rss:
+                entry.dc.dc_creator(author)  # RSS's <author> must be an e-mail address
+            else:
+                entry.author({"name": author})
+        for name in item.tags:
+            entry.category(term=name, label=name, scheme=tag_index)
+        if item.summary:
+            entry.summary(item.summary)
+        entry.content(item.content, type="html")
+    if rss:
+        return generator.rss_str(pretty=True)
+    return generator.atom_str(pretty=True, extensions=False)
+
+
+def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_url: str) -> bytes:
+    config = app.config
+    base = config.blog_baseurl
+
+    def date(value: dt.datetime) -> str:
+        return value.isoformat(timespec="seconds")
+
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": page_url,
+        "feed_url": feed_url,
+        "description": config.blog_feed_subtitle,
+        "icon": base + "icon-512.png",
+        "favicon": base + "apple-touch-icon.png",
+        "authors": [{"name": config.author, "url": base + app.builder.get_target_uri("about")}],
+        "language": config.language,
+        "items": [
+            {
+                "id": item.url,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content,
+                "summary": item.summary,
+                "image": item.image,
+                "date_published": date(item.published),
+                "date_modified": date(item.updated),
+                "authors": [{"name": name} for name in item.authors],
+                "tags": list(item.tags),
+            }
+            for item in items
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def page_content(page: Path, url: str) -> str:
+    """The essay as published on *page*, without page furniture, with absolute links:
+    its own section of the article, not what follows it (related essays, neighbours)."""
+    document = lxml.html.fromstring(page.read_bytes())
+    article = document.find(".//article[@role='main']")
+    article = article.find("section") if article.find("section") is not None else article
+    for element in article.xpath(NOT_CONTENT):
+        element.drop_tree()
+    for element in article.iter():
+        for name, value in list(element.attrib.items()):
+            if name.startswith("on") or value.strip().lower().startswith("javascript:"):
+                del element.attrib[name]
+    article.make_links_absolute(url, resolve_base_href=False)
+    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in article)
+    return ((article.text or "").strip() + html).strip()

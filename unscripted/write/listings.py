@@ -1,0 +1,167 @@
+"""Listing pages (all essays, tags, categories, authors, years) and the home page's latest essays.
+
+The pages and their names come from the site model (``core.model``: ABlog's
+names and URLs, ``essays/tag/<slug>`` and so on); each long listing is split
+into pages of ``unscripted_page_size`` essays, page N at ``<listing>/page/N``.
+A page is rendered only when what it shows changed (its fingerprint), and
+every excerpt was rendered once, at reading (``read.essays``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from unscripted.core.model import Catalog, Collection, Site, chunked, page_name
+from unscripted.infra.files import Fingerprints
+from unscripted.infra.state import PerBuild
+from unscripted.read.directives import latest_essays
+from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
+from unscripted.write.entries import entries
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    newer: str | None  # URL of the previous page (newer essays)
+    older: str | None  # URL of the next page (older essays)
+    first: str
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """A page to generate: its context is only built if the page must be written."""
+
+    name: str
+    template: str
+    inputs: tuple  # everything the page shows, for its fingerprint
+    context: Callable[[], dict]
+
+
+def count_label(count: int) -> str:
+    return f"{count} essay{'' if count == 1 else 's'}"
+
+
+# The listing pages' fingerprints, saved when the build succeeds.
+_fingerprints: PerBuild[list[Fingerprints]] = PerBuild(list)
+
+
+def listing_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
+    """Yield (pagename, context, template) for every listing page whose content changed."""
+    if not publishing(app):
+        return
+    site = site_of(app)
+    fingerprints = Fingerprints(app, "listings")
+    _fingerprints(app).append(fingerprints)
+    shared = (site_fingerprint(app), site.widgets)  # the widgets are on every listing page
+    for page in all_listing_pages(app, site):
+        target = Path(app.outdir, app.builder.get_target_uri(page.name))
+        if fingerprints.changed(page.name, shared, page.inputs) or not target.is_file():
+            yield page.name, page.context(), page.template
+
+
+def save_fingerprints(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None:
+        for fingerprints in _fingerprints(app):
+            fingerprints.save()
+
+
+def all_listing_pages(app: Sphinx, site: Site) -> Iterator[ListingPage]:
+    yield from collection_pages(app, site, site.all_essays, "All essays", feed=True)
+    name = app.config.project
+    for catalog in site.catalogs.values():
+        kind = catalog.kind
+        inputs = (kind.index_title, [(c.name, c.docname, len(c.essays)) for c in catalog.collections])
+
+        def context(catalog=catalog) -> dict:
+            description = catalog.kind.index_description.format(site=name)
+            return catalog_context(app, catalog) | {"unscripted_description": description}
+
+        yield ListingPage(catalog.docname, "unscripted/catalog.html", inputs, context)
+        for collection in catalog.collections:
+            title = kind.listing_title.format(collection.name)
+            yield from collection_pages(app, site, collection, title, feed=kind.has_feeds)
+
+
+def collection_pages(app: Sphinx, site: Site, collection: Collection, title: str, *, feed: bool):
+    """One listing, split into pages: newest essays first, page 1 at the listing's own URL."""
+    now = build_state(app).now
+    chunks = chunked(collection.essays, site.settings.page_size)
+    for number, chunk in enumerate(chunks, start=1):
+        shown = [(docname, site.essays[docname].appearance(now)) for docname in chunk]
+        inputs = (title, number, len(chunks), len(collection.essays), feed, shown)
+
+        def context(number=number, chunk=chunk) -> dict:
+            return collection_context(app, site, collection, title, number, len(chunks), chunk, feed=feed)
+
+        yield ListingPage(page_name(collection.docname, number), "unscripted/listing.html", inputs, context)
+
+
+def collection_context(
+    app: Sphinx, site: Site, collection: Collection, title: str, number: int, pages: int, chunk, *, feed: bool
+) -> dict:
+    builder = app.builder
+    listing = collection.docname
+    page = page_name(listing, number)
+
+    def url(n: int) -> str | None:
+        return builder.get_relative_uri(page, page_name(listing, n)) if 1 <= n <= pages else None
+
+    heading = title if number == 1 else f"{title}, page {number} of {pages}"
+    newer, older = url(number - 1), url(number + 1)
+    total = len(collection.essays)
+    return {
+        "title": heading,
+        "unscripted_description": f"{heading}: {count_label(total)} in {app.config.project}, newest first.",
+        "entries": entries(app, chunk, page),
+        "unscripted_pagination": Pagination(number, pages, newer, older, url(1)) if pages > 1 else None,
+        "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
+        "unscripted_listing": True,
+        "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
+    }
+
+
+def catalog_context(app: Sphinx, catalog: Catalog) -> dict:
+    page = catalog.docname
+    builder = app.builder
+    return {
+        "title": catalog.kind.index_title,
+        "groups": [
+            {
+                "name": collection.name,
+                "url": builder.get_relative_uri(page, collection.docname),
+                "count": count_label(len(collection.essays)),
+            }
+            for collection in catalog.collections
+        ],
+        "unscripted_listing": True,
+    }
+
+
+# -- The home page's latest essays ---------------------------------------------
+
+
+def fill_latest_essays(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(latest_essays))
+    if not placeholders:
+        return
+    if not publishing(app):
+        for node in placeholders:
+            node.replace_self([])
+        return
+    site = site_of(app)
+    for node in placeholders:
+        html = app.builder.templates.render(
+            "unscripted/essay-list.html",
+            {
+                "entries": entries(app, site.newest_first[: node["count"]], docname),
+                "heading_level": 3,
+                "all_url": app.builder.get_relative_uri(docname, site.all_essays.docname),
+            },
+        )
+        node.replace_self(nodes.raw("", html, format="html"))

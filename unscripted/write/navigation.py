@@ -1,0 +1,38 @@
+"""Site navigation, feed autodiscovery and the sidebar's essay widgets, the same on every page.
+
+Furo's sidebar normally shows the toctree; a publication's navigation is a
+fixed set of destinations instead, and none of them depends on the essays, so
+adding an essay does not change every page. The tags, categories and years
+are shown on the home page and listings only, for the same reason.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from unscripted.core.model import FEED_FORMATS, feed_path
+from unscripted.read.state import site_of
+
+
+def navigation_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    site = site_of(app)
+    pathto = context["pathto"]
+    all_essays = site.all_essays.docname
+    destinations = [
+        ("Home", app.config.root_doc),
+        ("All essays", all_essays),
+        ("Tags", site.catalogs["tags"].docname),
+        ("Archive", site.catalogs["archive"].docname),
+        ("About", "about"),
+    ]
+    context["unscripted_nav"] = [
+        {"title": title, "url": pathto(docname), "current": docname == pagename} for title, docname in destinations
+    ]
+    site_feed = feed_path(all_essays, FEED_FORMATS[0][0])
+    context["unscripted_site_feed"] = {"url": pathto(site_feed, resource=True), "title": app.config.blog_title}
+    feeds = site.feed_links(all_essays, "All essays") + context.get("unscripted_page_feeds", [])
+    context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
+    if pagename == app.config.root_doc:
+        context["unscripted_listing"] = True
+    if context.get("unscripted_listing"):
+        context["unscripted_widgets"] = site.widgets
