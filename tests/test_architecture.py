@@ -20,10 +20,10 @@ ALLOWED = {
     "infra": {"core", "infra"},
     "read": {"core", "infra", "read"},
     "rebuild": {"core", "infra", "read"},
-    "write": {"core", "infra", "read", "write.entries"},
+    "write": {"core", "infra", "read", "write.entries", "write.articles"},
     "commands": {"core"},
 }
-SHARED_VIEWS = {"unscripted.write.entries"}
+SHARED_VIEWS = {"unscripted.write.entries", "unscripted.write.articles"}
 PURE = ("sphinx", "docutils", "ablog", "myst_parser", "jinja2")
 
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from unscripted.write.feeds import page_content
+from unscripted.write.articles import published_article as page_content
 
 from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
 from feed_rules import json_feed_problems, rss_problems

@@ -22,19 +22,10 @@ from unscripted.core import __version__
 from unscripted.core.model import FEED_FORMATS, Feed, Site
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
+from unscripted.write.articles import published_article
 
 MEDIA_TYPES = {file_name: media_type for file_name, media_type, _ in FEED_FORMATS}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-# Parts of an essay page that are page furniture, not the essay: the title (the
-# entry has its own), permalinks, our byline, and docutils' error reports, which
-# can carry paths of the build machine.
-NOT_CONTENT_CLASSES = ("headerlink", "post-header", "system-message", "system-messages")
-# Feed readers must never be handed active content, whatever an essay holds.
-UNSAFE_ELEMENTS = ("script", "noscript", "style", "link", "meta", "base", "object", "embed", "iframe", "form")
-NOT_CONTENT = " | ".join(
-    [".//h1", *(f".//{name}" for name in UNSAFE_ELEMENTS)]
-    + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
-)
 
 
 @dataclass(frozen=True)
@@ -102,7 +93,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
         authors=tuple(c.name for c in site.collections_of(docname, "author")),
         tags=tuple(c.name for c in site.collections_of(docname, "tags")),
         summary=" ".join(summary.split()),
-        content=page_content(Path(app.outdir, app.builder.get_target_uri(docname)), url),
+        content=published_article(Path(app.outdir, app.builder.get_target_uri(docname)), url),
         image=base + essay.card_path,
     )
 
@@ -192,20 +183,3 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
         ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-
-
-def page_content(page: Path, url: str) -> str:
-    """The essay as published on *page*, without page furniture, with absolute links:
-    its own section of the article, not what follows it (related essays, neighbours)."""
-    document = lxml.html.fromstring(page.read_bytes())
-    article = document.find(".//article[@role='main']")
-    article = article.find("section") if article.find("section") is not None else article
-    for element in article.xpath(NOT_CONTENT):
-        element.drop_tree()
-    for element in article.iter():
-        for name, value in list(element.attrib.items()):
-            if name.startswith("on") or value.strip().lower().startswith("javascript:"):
-                del element.attrib[name]
-    article.make_links_absolute(url, resolve_base_href=False)
-    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in article)
-    return ((article.text or "").strip() + html).strip()
