@@ -21,13 +21,8 @@ endif
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-html: $(BIN)/.build-deps ## Build the site into _build/html (swapped in only if the build succeeds)
-	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/staging
-	rm -rf $(BUILD)/html.new $(BUILD)/html.old
-	cp -a $(BUILD)/staging $(BUILD)/html.new
-	if [ -d $(BUILD)/html ]; then mv $(BUILD)/html $(BUILD)/html.old; fi
-	mv $(BUILD)/html.new $(BUILD)/html
-	rm -rf $(BUILD)/html.old
+html: $(BIN)/.build-deps ## Build the site into _build/html (published only if the whole build succeeds)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/html
 	@echo "Built: $(BUILD)/html/index.html"
 
 PORT ?= 8000

@@ -122,7 +122,9 @@ unscripted_description = (
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
-html_css_files = ["unscripted.css"]
+# As Sphinx stores it (file, attributes with priority): written as "unscripted.css",
+# Sphinx would add the priority in place and see a changed configuration every build.
+html_css_files = [("unscripted.css", {"priority": 800})]
 html_context = {"tagline": tagline}
 html_sidebars = {
     "**": [

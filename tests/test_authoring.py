@@ -145,24 +145,28 @@ BAD_INPUT = [
     ),
     (
         "inline event handler",
-        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\nSee <img src="x.png" onerror="steal()">.\n')},
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\nSee <span onclick="steal()">this</span>.\n')},
         "posts/2024/bad.md",
         9,
-        "event handlers",
+        "the attribute onclick on <span> is not allowed",
     ),
     (
         "javascript: link",
-        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n[Click](javascript:alert(1)) here.\n")},
+        {
+            "posts/2024/bad.md": post(
+                "date: 2024-03-14", BODY + "\n```{eval-rst}\n`Click <javascript:alert(1)>`_ here.\n```\n"
+            )
+        },
         "posts/2024/bad.md",
-        9,
-        "javascript: URLs",
+        10,
+        "the publication's HTML allowlist does not allow",
     ),
     (
         "embedded iframe",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\n<iframe src="https://example.com/"></iframe>\n')},
         "posts/2024/bad.md",
         9,
-        "link to them instead",
+        "link to it instead",
     ),
     (
         "missing image",

@@ -9,6 +9,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -90,28 +91,31 @@ def tree_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def test_a_failed_build_leaves_the_published_site_as_it_was(sites):
+@pytest.mark.parametrize("how", ["make html", "sphinx-build"])
+def test_a_failed_build_leaves_the_published_site_as_it_was(sites, tmp_path, how):
     srcdir = sites.make({}, with_essay=True)
     environment = {**os.environ, "SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2026-01-01T00:00:00+00:00"}
-    good = subprocess.run(
-        [*MAKE, "-C", str(srcdir), "html"], capture_output=True, text=True, env=environment, check=False
-    )
-    assert good.returncode == 0, good.stdout + good.stderr
     published = srcdir / "_build/html"
+    command = (
+        [*MAKE, "-C", str(srcdir), "html"]
+        if how == "make html"
+        else [sys.executable, "-m", "sphinx", "-b", "html", str(srcdir), str(published)]  # as Read the Docs does
+    )
+    good = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    assert good.returncode == 0, good.stdout + good.stderr
     assert (published / "posts/2024/the-quiet-lie.html").is_file()
     before = tree_digest(published)
 
-    # A broken reference fails while pages are being written: the staging copy is half-done.
-    (srcdir / "posts/2024/the-quiet-lie.md").write_text(
-        (srcdir / "posts/2024/the-quiet-lie.md").read_text() + "\nSee [the sequel](sequel.md).\n"
-    )
-    bad = subprocess.run(
-        [*MAKE, "-C", str(srcdir), "html"], capture_output=True, text=True, env=environment, check=False
-    )
+    # A broken reference fails while pages are being written: the staging folder is half-done.
+    essay = srcdir / "posts/2024/the-quiet-lie.md"
+    broken = essay.read_text().replace("I used to think", "I used to *really* think") + "\nSee [it](sequel.md).\n"
+    essay.write_text(broken)
+    bad = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     assert bad.returncode != 0
     assert "posts/2024/the-quiet-lie.md" in bad.stdout + bad.stderr
+    assert "Nothing was published" in bad.stdout + bad.stderr
     assert tree_digest(published) == before
-    assert not (srcdir / "_build/html.new").exists()
+    assert "<em>really</em>" in (srcdir / "_build/html.staging/posts/2024/the-quiet-lie.html").read_text()
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from unscripted.core.html_policy import sanitize
 from unscripted.write.articles import published_article as page_content
 
 from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
@@ -244,21 +245,28 @@ def test_feed_and_entry_ids_stay_the_same_when_the_site_changes(site, sites, tmp
         assert before.items() <= after.items()
 
 
-def test_feed_content_is_stripped_of_active_content_and_furniture(tmp_path):
-    """Defence in depth: whatever a page holds, its feed entry carries no active content."""
+def test_feed_entry_is_the_whole_article_without_furniture_and_then_the_allowlist(tmp_path):
+    """The entry is the essay as its page has it (footnotes too), minus page furniture; then the
+    write boundary applies again, with the site's own address as the only source of images."""
     page = tmp_path / "essay.html"
     page.write_text(
         '<html><body><article role="main"><section id="s"><h1>T<a class="headerlink" href="#s">#</a></h1>'
-        '<div class="post-header">by me</div><p onclick="steal()">Kept <a href="javascript:steal()">text</a>'
-        '<img src="../../_images/x.png" alt="x"></p><script>steal()</script><iframe src="https://x"></iframe>'
-        '<div class="system-message">/home/me/x.md:3</div><p><a href="other.html#f">more</a></p>'
-        "</section></article></body></html>"
+        '<div class="post-header">by me</div><p>Kept<a class="footnote-reference" href="#n">1</a> '
+        '<img src="../../_images/x.png" alt="x"></p><p><a href="other.html#f">more</a></p></section>'
+        '<aside class="footnote-list"><aside class="footnote" id="n"><p>A note.</p></aside></aside>'
+        '<section class="related-essays"><h2>Related essays</h2></section></article></body></html>'
     )
     html = page_content(page, SITE_URL + "posts/2024/essay.html")
     assert html == (
-        '<p>Kept <a>text</a><img src="https://example.org/unscripted/_images/x.png" alt="x"></p>'
+        '<p>Kept<a class="footnote-reference" href="https://example.org/unscripted/posts/2024/'
+        'essay.html#n">1</a> <img src="https://example.org/unscripted/_images/x.png" alt="x"></p>'
         '<p><a href="https://example.org/unscripted/posts/2024/other.html#f">more</a></p>'
+        '<aside class="footnote-list"><aside class="footnote" id="n"><p>A note.</p></aside></aside>'
     )
+    assert sanitize(html, site_prefix=SITE_URL) == (html, [])
+    hostile = html.replace("<p>A note.</p>", '<p onclick="steal()">A note.<script>steal()</script></p>')
+    delivered, removed = sanitize(hostile, site_prefix=SITE_URL)
+    assert removed and "onclick" not in delivered and "<script" not in delivered
 
 
 def test_entry_dates_use_the_configured_zone_not_the_machines(sites, tmp_path):

@@ -57,55 +57,69 @@ def setup(app: Sphinx) -> dict:
     ablog_bridge.add_ablog(app)
     app.setup_extension("sphinxext.opengraph")
     app.add_domain(StateDomain)
+    app.add_source_parser(essays.SafeMystParser, override=True)
     app.add_directive("latest-essays", LatestEssays)
+    app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
 
+    def on(event: str, handler, priority: int = 500) -> None:
+        app.connect(event, strict.guarded(event, handler), priority=priority)
+
     # -- Before reading: find and validate every essay ---------------------------------------
-    app.connect("config-inited", output.move_cache_out_of_output, priority=100)
-    app.connect("config-inited", add_package_files)
-    app.connect("config-inited", ablog_bridge.empty_registry)
-    app.connect("config-inited", discovery.scan_essays)
-    app.connect("builder-inited", strict.forward_root_logger)
-    app.connect("builder-inited", discovery.hide_unpublished)
-    app.connect("env-get-outdated", discovery.restore_exclude_patterns)
-    app.connect("env-get-outdated", rebuild.reread_links_to_removed)
+    on("config-inited", output.move_cache_out_of_output, priority=100)
+    on("config-inited", output.stage_output, priority=110)
+    on("config-inited", add_package_files)
+    on("config-inited", ablog_bridge.empty_registry)
+    on("config-inited", discovery.scan_essays)
+    on("builder-inited", strict.forward_root_logger)
+    on("builder-inited", strict.guard_page_writer)
+    on("builder-inited", strict.name_files_relative_to_the_project)
+    on("builder-inited", discovery.hide_unpublished)
+    on("builder-inited", boundary.switch_off_file_insertion)
+    on("env-get-outdated", discovery.restore_exclude_patterns)
+    on("env-get-outdated", rebuild.reread_links_to_removed)
 
     # -- Reading each document ---------------------------------------------------------------
-    app.connect("doctree-read", essays.record_essay, priority=400)
-    app.connect("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
-    app.connect("doctree-read", boundary.check_essay)
-    app.connect("doctree-read", rebuild.record_references)
+    on("doctree-read", boundary.remove_private_comments, priority=300)
+    on("doctree-read", essays.record_essay, priority=400)
+    on("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
+    on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
+    on("doctree-read", rebuild.record_references)
 
     # -- Once everything is read: stop on any problem, build the model, plan the rewrite -----
-    app.connect("env-updated", boundary.stop_if_any, priority=100)
-    app.connect("env-updated", essays.render_openings, priority=200)
-    app.connect("env-updated", essays.build_site, priority=300)
-    app.connect("env-updated", ablog_bridge.register, priority=400)
-    app.connect("env-updated", rebuild.outdated_views, priority=500)
-    app.connect("env-updated", images.start_cards, priority=600)  # drawn while pages are written
+    on("env-updated", boundary.check_assets, priority=50)
+    on("env-updated", essays.render_openings, priority=60)
+    on("env-updated", boundary.stop_if_any, priority=100)
+    on("env-updated", essays.build_site, priority=300)
+    on("env-updated", ablog_bridge.register, priority=400)
+    on("env-updated", rebuild.outdated_views, priority=500)
+    on("env-updated", images.start_cards, priority=600)  # drawn while pages are written
 
     # -- Writing each page ---------------------------------------------------------------------
-    app.connect("missing-reference", ablog_bridge.resolve_blog_label)
-    app.connect("doctree-resolved", ablog_bridge.fill_postlists)
-    app.connect("doctree-resolved", listings.fill_latest_essays)
-    app.connect("doctree-resolved", essay_page.add_byline)
-    app.connect("html-collect-pages", listings.listing_pages)
-    app.connect("html-collect-pages", output.drop_empty_search_terms)
-    app.connect("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
-    app.connect("html-page-context", images.icon_links)
-    app.connect("html-page-context", navigation.navigation_context)
-    app.connect("html-page-context", essay_page.after_the_essay)
-    app.connect("html-page-context", csp.add_policy)
+    on("missing-reference", ablog_bridge.resolve_blog_label)
+    on("doctree-resolved", ablog_bridge.fill_postlists)
+    on("doctree-resolved", listings.fill_latest_essays)
+    on("doctree-resolved", essay_page.add_byline)
+    on("html-collect-pages", listings.listing_pages)
+    on("html-collect-pages", output.drop_empty_search_terms)
+    on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
+    on("html-page-context", images.icon_links)
+    on("html-page-context", navigation.navigation_context)
+    on("html-page-context", essay_page.after_the_essay)
+    on("html-page-context", csp.add_policy)
+    on("html-page-context", essay_page.sanitize_article, priority=900)  # the write boundary
+    on("html-page-context", csp.check_head, priority=900)
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
-    app.connect("build-finished", listings.save_fingerprints)
-    app.connect("build-finished", feeds.write_feeds)
-    app.connect("build-finished", images.finish_images)
-    app.connect("build-finished", sitemap.write_sitemap, priority=600)
-    app.connect("build-finished", rebuild.remove_stale_pages, priority=700)
-    app.connect("build-finished", output.remove_empty_sources, priority=800)
-    app.connect("build-finished", strict.stop_forwarding, priority=900)
-    app.connect("build-finished", strict.fail_on_warnings, priority=950)
+    on("build-finished", listings.save_fingerprints)
+    on("build-finished", feeds.write_feeds)
+    on("build-finished", images.finish_images)
+    on("build-finished", sitemap.write_sitemap, priority=600)
+    on("build-finished", rebuild.remove_stale_pages, priority=700)
+    on("build-finished", output.remove_empty_sources, priority=800)
+    on("build-finished", strict.stop_forwarding, priority=900)
+    on("build-finished", strict.fail_on_warnings, priority=950)
+    on("build-finished", output.publish, priority=990)  # all or nothing
 
     return {
         "version": __version__,

@@ -128,7 +128,7 @@ def outdated_views(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
-    """Pages of removed essays and listings: a clean build would not have them."""
+    """Pages, images and downloads of removed essays and listings: a clean build would not have them."""
     if exception is not None or not publishing(app):
         return
     builder = app.builder
@@ -137,3 +137,5 @@ def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     prune(Path(app.outdir), "", keep, ("*.html",))
     images = {f"_images/{dest}" for _, dest in app.env.images.values()}
     prune(Path(app.outdir), "_images", images, ("*",))
+    downloads = {f"_downloads/{dest}" for _, dest in app.env.dlfiles.values()}
+    prune(Path(app.outdir), "_downloads", downloads, ("*",))

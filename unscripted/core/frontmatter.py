@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 import yaml
 
+from unscripted.core.html_policy import excerpt
 from unscripted.core.problems import Problem, ProblemsFound
 
 # key -> what a writer should put there (the README's table says the same).
@@ -33,6 +35,17 @@ REQUIRED = ("date",)
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FENCE_RE = re.compile(r"^---[ \t]*$")
+# Characters that never reach a reader as text: control characters (a word
+# processor's line break is U+000B), direction overrides that reorder what
+# readers see, line separators that editors and Markdown count differently,
+# and a byte-order mark in the middle of the text. (Isolates, LRM/RLM and
+# joiners are real text in right-to-left and Indic writing.)
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2028\u2029\ufeff]")
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
+# Dates readers can trust, and every time zone can show.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Front-matter text is short: listings, cards and feeds show all of it.
+MAX_LENGTHS = {"description": 300, "content_note": 300}
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,13 @@ class EssaySource:
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, list[str]]:
-    """Return (yaml text or None, line number where the body starts, body lines)."""
-    lines = text.splitlines()
+    """Return (yaml text or None, line number where the body starts, body lines).
+
+    Lines end at a newline only, as Markdown counts them (``str.splitlines``
+    also splits at characters like U+000C, and every later line would drift)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     if not lines or not FENCE_RE.match(lines[0]):
         return None, 1, lines
     for index in range(1, len(lines)):
@@ -84,6 +102,9 @@ def read_essay_source(path: Path, root: Path, *, timezone: ZoneInfo, authors: se
         raise ProblemsFound([Problem(rel, line, "is not UTF-8 text; re-save the file with UTF-8 encoding")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    invisible = invisible_characters(text)
+    if invisible:
+        raise ProblemsFound([Problem(rel, line, message) for line, message in invisible])
 
     if not SLUG_RE.fullmatch(path.stem):
         suggestion = "-".join(re.findall(r"[a-z0-9]+", path.stem.lower())) or "my-essay"
@@ -106,7 +127,7 @@ def read_essay_source(path: Path, root: Path, *, timezone: ZoneInfo, authors: se
         if key not in SCHEMA:
             close = difflib.get_close_matches(str(key), SCHEMA, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            problem(f"unknown front-matter key {key!r}{hint} (known keys: {', '.join(SCHEMA)})", line)
+            problem(f"unknown front-matter key {excerpt(str(key))!r}{hint} (known keys: {', '.join(SCHEMA)})", line)
     for key in REQUIRED:
         if key not in data:
             problem(f"front matter has no `{key}:`; add one, e.g. `{key}: {dt.date.today().isoformat()}`", 2)
@@ -124,23 +145,25 @@ def read_essay_source(path: Path, root: Path, *, timezone: ZoneInfo, authors: se
         if author not in authors:
             known = ", ".join(sorted(authors)) or "none"
             problem(
-                f"unknown author {author!r}; use a key of blog_authors in conf.py ({known})",
+                f"unknown author {excerpt(author)!r}; use a key of blog_authors in conf.py ({known})",
                 key_lines["author"],
             )
 
     text_values = {key: _text(data, key, key_lines, problem) for key in ("description", "image", "content_note")}
     image = text_values["image"]
     if image and PurePosixPath(image).suffix.lower() not in IMAGE_TYPES:
-        problem(f"`image: {image}` must be a {', '.join(IMAGE_TYPES)} file", key_lines["image"])
+        problem(f"`image: {excerpt(image)}` must be a {', '.join(IMAGE_TYPES)} file", key_lines["image"])
+    elif image and image_problem(path.parent, image):
+        problem(f"`image: {excerpt(image)}` {image_problem(path.parent, image)}", key_lines["image"])
     elif image and (re.match(r"[a-z][a-z0-9+.-]*:|//", image) or not (path.parent / image).is_file()):
         problem(
-            f"`image: {image}` is not a file next to the essay; put the image in "
+            f"`image: {excerpt(image)}` is not a file next to the essay; put the image in "
             f"{path.parent.relative_to(root).as_posix()}/ and give its file name",
             key_lines["image"],
         )
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
-        problem(f"`draft` must be true or false, not {draft!r}", key_lines.get("draft"))
+        problem(f"`draft` must be true or false, not {excerpt(draft)}", key_lines.get("draft"))
         draft = False
 
     if problems or date is None or title is None:
@@ -173,7 +196,20 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 
 def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
-    """Return the front matter and the line (in the file) of each key."""
+    """Return the front matter and the line (in the file) of each key.
+
+    Anchors and aliases (``&a``, ``*a``) are refused before anything is built:
+    front matter never needs them, and aliases can expand without bound."""
+    try:
+        for event in yaml.parse(front, Loader=FrontMatterLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problem(
+                    "front matter may not use YAML anchors or aliases (& and *); write each value out",
+                    event.start_mark.line + 2,
+                )
+                return None, {}
+    except yaml.YAMLError:
+        pass  # reported below, with the construct that broke
     loader = FrontMatterLoader(front)
     try:
         node = loader.get_single_node()  # parsed once: the values, and each key's line
@@ -198,7 +234,7 @@ def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
         key = key_node.value
         line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening ---
         if key in key_lines:
-            problem(f"front-matter key {key!r} is given twice (first on line {key_lines[key]})", line)
+            problem(f"front-matter key {excerpt(str(key))!r} is given twice (first on line {key_lines[key]})", line)
         key_lines[key] = line
     return data, key_lines
 
@@ -225,7 +261,7 @@ def _date(value, key: str, line: int, timezone: ZoneInfo, problem) -> dt.datetim
         text = value.strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?", text):
             problem(
-                f"`{key}: {value}` is not an ISO 8601 date; write it as YYYY-MM-DD "
+                f"`{key}: {excerpt(value)}` is not an ISO 8601 date; write it as YYYY-MM-DD "
                 "(e.g. 2024-03-14) so that day and month cannot be confused",
                 line,
             )
@@ -237,8 +273,14 @@ def _date(value, key: str, line: int, timezone: ZoneInfo, problem) -> dt.datetim
                 else dt.date.fromisoformat(text)
             )
         except ValueError as error:
-            problem(f"`{key}: {value}` is not a real date ({error})", line)
+            problem(f"`{key}: {excerpt(value)}` is not a real date ({error})", line)
             return None
+    if isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        problem(
+            f"`{key}` is in the year {value.year:04d}; write the full four-digit year, from {FIRST_YEAR} on",
+            line,
+        )
+        return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             problem(
@@ -247,11 +289,53 @@ def _date(value, key: str, line: int, timezone: ZoneInfo, problem) -> dt.datetim
                 line,
             )
             return None
-        return value.astimezone(timezone)
+        try:
+            return value.astimezone(timezone)
+        except (OverflowError, ValueError):
+            problem(f"`{key}: {value.isoformat()}` cannot be shown in the time zone {timezone}", line)
+            return None
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=timezone)
-    problem(f"`{key}` must be a date like 2024-03-14, not {value!r}", line)
+    problem(f"`{key}` must be a date like 2024-03-14, not {excerpt(value)}", line)
     return None
+
+
+def invisible_characters(text: str) -> list[tuple[int, str]]:
+    """(line, what) for each line holding a character that never reaches a reader as text."""
+    found = []
+    for match in INVISIBLE_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if found and found[-1][0] == line:
+            continue
+        name = unicodedata.name(match[0], "a control character")
+        code = f"U+{ord(match[0]):04X}"
+        found.append((line, f"the invisible character {code} ({name}); delete it (often pasted from a word processor)"))
+    return found
+
+
+def image_problem(folder: Path, name: str) -> str | None:
+    """Why the preview image *name* next to an essay cannot be published, if it cannot."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        return "must be the name of an image file in the essay's own folder, without a path"
+    path = folder / name
+    if path.is_symlink():
+        return "is a symbolic link; copy the image itself next to the essay"
+    if path.is_file() and not image_kind(path.read_bytes()[:16]):
+        return "is not a PNG, JPEG, GIF or WebP image"
+    return None
+
+
+def image_kind(head: bytes) -> str | None:
+    """The image type a file's first bytes announce (PNG, JPEG, GIF, WebP), else None."""
+    for magic, kind in (
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"\xff\xd8\xff", "JPEG"),
+        (b"GIF87a", "GIF"),
+        (b"GIF89a", "GIF"),
+    ):
+        if head.startswith(magic):
+            return kind
+    return "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
 
 
 def _labels(data: dict, key: str, key_lines: dict[str, int], problem) -> tuple[str, ...]:
@@ -292,4 +376,10 @@ def _text(data: dict, key: str, key_lines: dict[str, int], problem) -> str | Non
     if not isinstance(value, str) or not value.strip():
         problem(f"`{key}` must be a non-empty piece of text", key_lines.get(key))
         return None
-    return " ".join(value.split())
+    text = " ".join(value.split())
+    limit = MAX_LENGTHS.get(key)
+    if limit and len(text) > limit:
+        problem(f"`{key}` is {len(text)} characters long; keep it under {limit}", key_lines.get(key))
+    for _, message in invisible_characters(text):
+        problem(f"`{key}` holds {message}", key_lines.get(key))
+    return text

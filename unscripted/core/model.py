@@ -30,6 +30,15 @@ CARDS = "social"  # social/<docname>.png (or the essay's own image), social/site
 SITE_CARD = f"{CARDS}/site.png"
 # Pages Sphinx itself makes; never an essay's name, never in the sitemap.
 SPHINX_PAGES = frozenset({"search", "genindex", "404"})
+# Labels the site's own pages answer to: Sphinx's, the site's pages, and ABlog's
+# (``ablog.blog.Blog``: ``blog-posts``..., and one per collection, ``tag-<slug>``...).
+RESERVED_LABELS = SPHINX_PAGES | {"modindex", "py-modindex", "index", "about", "essays"}
+RESERVED_LABEL_PREFIXES = ("blog-", "tag-", "author-", "category-", "location-", "language-", "archive-")
+
+
+def is_reserved_label(name: str) -> bool:
+    """Whether a label (or an essay's file name, which ABlog makes its label) is the site's own."""
+    return name in RESERVED_LABELS or name.startswith(RESERVED_LABEL_PREFIXES)
 
 
 def slugify(text: str) -> str:

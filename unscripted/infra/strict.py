@@ -8,16 +8,27 @@
   During a build those records are forwarded to Sphinx as warnings.
 * A problem in a writer's file stops the build with ``file:line: ERROR: ...``
   and nothing else (``stop_build``).
+* Sphinx's own messages (a missing cross-reference, a duplicate label) name
+  files relative to the project, like ours, not by the build machine's paths.
+* No Python traceback reaches a writer: an unexpected failure while a page is
+  read or written becomes one error naming the page (``guarded``), and the
+  build fails without publishing.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging as stdlib_logging
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from unscripted.core.html_policy import excerpt
 from unscripted.core.problems import Problem
 
 logger = logging.getLogger(__name__)
@@ -34,6 +45,35 @@ class ForwardToSphinx(stdlib_logging.Handler):
 
     def emit(self, record: stdlib_logging.LogRecord) -> None:
         logger.warning("%s (logged by %s:%d)", record.getMessage(), record.pathname, record.lineno, type="root-logger")
+
+
+class RelativePaths(stdlib_logging.Filter):
+    """Names files relative to the project in every message Sphinx prints."""
+
+    def __init__(self, root: str) -> None:
+        super().__init__()
+        self.prefix = root.rstrip(os.sep) + os.sep
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        location = getattr(record, "location", None)
+        if isinstance(location, str):
+            record.location = location.replace(self.prefix, "")
+        if isinstance(record.args, dict):
+            record.args = {key: self.relative(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(self.relative(arg) for arg in record.args)
+        record.msg = self.relative(record.msg)
+        return True
+
+    def relative(self, value: object) -> object:
+        return value.replace(self.prefix, "") if isinstance(value, str) else value
+
+
+def name_files_relative_to_the_project(app: Sphinx) -> None:
+    """Sphinx has turned locations into paths by the time our filter, added last, runs."""
+    relative = RelativePaths(str(app.srcdir))
+    for handler in stdlib_logging.getLogger("sphinx").handlers:  # Sphinx's own namespace
+        handler.addFilter(relative)
 
 
 FORWARDER = ForwardToSphinx()
@@ -70,3 +110,81 @@ def stop_build(problems: list[Problem], outcome: str) -> None:
         logger.error(problem.message, location=f"{problem.path}:{problem.line or 1}")
     logger.error("%d problem(s) in the essays above; %s.", len(problems), outcome)
     raise SystemExit(1)
+
+
+# -- No traceback reaches a writer ------------------------------------------------------------
+
+# What each event's handlers do, for the one message a failure gets.
+DOING = {
+    "doctree-read": "read",
+    "doctree-resolved": "prepare",
+    "html-page-context": "write",
+    "missing-reference": "resolve a link in",
+}
+
+
+def guarded(event: str, handler: Callable) -> Callable:
+    """*handler*, whose unexpected failure becomes one error naming the page, not a crash report.
+
+    The build then fails like any other (nothing is published); the writer learns
+    which essay was being handled and that the fault is not theirs to fix."""
+
+    def failed(app: Sphinx, args: tuple, error: Exception) -> None:
+        docname = _document(app, event, args)
+        report_fault(error, f"{DOING.get(event, 'finish')} {docname or 'the site'}", docname)
+
+    def iterate(app: Sphinx, args: tuple, results: Iterator) -> Iterator:
+        try:
+            yield from results
+        except Exception as error:
+            failed(app, args, error)
+
+    @functools.wraps(handler)
+    def run(app: Sphinx, *args):
+        try:
+            result = handler(app, *args)
+        except (SystemExit, KeyboardInterrupt, SphinxError):
+            raise
+        except Exception as error:
+            failed(app, args, error)
+            return [] if event in {"html-collect-pages", "env-updated", "env-get-outdated"} else None
+        return iterate(app, args, result) if inspect.isgenerator(result) else result
+
+    return run
+
+
+def _document(app: Sphinx, event: str, args: tuple) -> str | None:
+    if event == "doctree-read":
+        return app.env.docname
+    if event == "doctree-resolved":
+        return args[1]
+    if event == "html-page-context":
+        return args[0]
+    return None
+
+
+def report_fault(error: BaseException, doing: str, docname: str | None) -> None:
+    logger.error(
+        "Unscripted could not %s (%s: %s). This is a fault in Unscripted, not in the writing: "
+        "please report it with this message.",
+        doing,
+        type(error).__name__,
+        excerpt(str(error)),
+        location=(docname, None) if docname else None,
+    )
+
+
+def guard_page_writer(app: Sphinx) -> None:
+    """A page that fails to render (in Sphinx, docutils or a theme) is one error, not a crash."""
+    write_doc = app.builder.write_doc
+
+    @functools.wraps(write_doc)
+    def write(docname: str, doctree) -> None:
+        try:
+            write_doc(docname, doctree)
+        except (SystemExit, KeyboardInterrupt, SphinxError):
+            raise
+        except Exception as error:
+            report_fault(error, f"write {docname}", docname)
+
+    app.builder.write_doc = write

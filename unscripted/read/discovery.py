@@ -14,8 +14,11 @@ Writes ``BuildState.now``, ``timezone``, ``sources``, ``unpublished``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import posixpath
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,7 +29,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from unscripted.core.frontmatter import EssaySource, read_essay_source
-from unscripted.core.model import slugify
+from unscripted.core.model import is_reserved_label, slugify
 from unscripted.core.problems import Problem, ProblemsFound
 from unscripted.infra.files import code_digest
 from unscripted.infra.strict import stop_build
@@ -114,11 +117,11 @@ def scan_essays(app: Sphinx, config: Config) -> None:
     authors = set(config.blog_authors)
     sources: dict[str, EssaySource] = {}
     problems: list[Problem] = []
+    found = content_files(srcdir, problems)
+    state.assets = found.assets
     # New code may have new rules: parse everything again.
     cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, (str(timezone), sorted(authors), code_digest()))
-    for path in sorted((srcdir / POSTS_DIR).rglob("*.md")):
-        if path.name.startswith((".", "#")) or not path.is_file():
-            continue  # editors' backup and lock files
+    for path in found.essays:
         rel = path.relative_to(srcdir).as_posix()
         try:
             source = cache.get(path) or cache.put(
@@ -163,9 +166,90 @@ def scan_essays(app: Sphinx, config: Config) -> None:
                     source.date.isoformat(),
                 )
     state.unpublished = [] if config.unscripted_preview else [f"{d}.md" for d in hidden]
-    for docname in state.unpublished:
-        del sources[docname.removesuffix(".md")]
+    state.used_assets = {
+        posixpath.join(posixpath.dirname(source.path), source.image) for source in sources.values() if source.image
+    }
+    for name in state.unpublished:
+        # Held back, so not read: the files it names are still the writer's, not strays.
+        state.used_assets |= referenced_files(srcdir / name, srcdir, config)
+        del sources[name.removesuffix(".md")]
     state.sources = sources
+
+
+@dataclass
+class ContentFiles:
+    essays: list[Path] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # every other file, relative to the project
+
+
+# Files that are never a writer's content: editors' locks and backups, desktops' notes.
+SYSTEM_FILES = re.compile(r"[.#].*|.*~|Thumbs\.db|desktop\.ini")
+ESSAY_LOOKALIKES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+
+
+def content_files(srcdir: Path, problems: list[Problem]) -> ContentFiles:
+    """Every file under ``posts/``: an essay, an asset (checked once the essays are
+    read), or refused here. Nothing is left out without a word."""
+    found = ContentFiles()
+    for directory, folders, files in os.walk(srcdir / POSTS_DIR):
+        here = Path(directory)
+        for name in sorted(folders):
+            if (here / name).is_symlink():
+                rel = (here / name).relative_to(srcdir).as_posix()
+                problems.append(Problem(rel, None, "is a symbolic link to a folder; move the folder itself here"))
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            rel = path.relative_to(srcdir).as_posix()
+            if SYSTEM_FILES.fullmatch(name):
+                continue
+            if path.is_symlink():
+                problems.append(Problem(rel, None, "is a symbolic link; copy the file itself into posts/"))
+            elif path.suffix == ".md":
+                found.essays.append(path)
+            elif path.suffix.lower() == ".rst":
+                message = "reStructuredText essays are not supported; write it in MyST Markdown (.md)"
+                problems.append(Problem(rel, None, message))
+            elif path.suffix.lower() in ESSAY_LOOKALIKES:
+                message = f"essays are Markdown files ending in .md; rename it to {path.stem}.md"
+                problems.append(Problem(rel, None, message))
+            else:
+                found.assets.append(rel)
+    return found
+
+
+def referenced_files(path: Path, srcdir: Path, config: Config) -> set[str]:
+    """The local files an essay's Markdown names (images, links, figures, downloads),
+    relative to the project, as MyST's own parser reads them."""
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions=set(config.myst_enable_extensions)), DocutilsRenderer)
+    names: list[str] = []
+    for token in _walk(parser.parse(path.read_text(encoding="utf-8"))):
+        if token.type == "image":
+            names.append(str(token.attrs.get("src", "")))
+        elif token.type == "link_open":
+            names.append(str(token.attrs.get("href", "")))
+        elif token.type in {"fence", "colon_fence"} and token.info.startswith(("{figure}", "{image}")):
+            names.append(token.info.partition(" ")[2])
+        elif token.type == "myst_role" and token.meta.get("name") == "download":
+            names.append(token.content.rsplit("<", 1)[-1].rstrip(">"))
+    folder = posixpath.dirname(path.relative_to(srcdir).as_posix())
+    local = (name.split("#", 1)[0].strip() for name in names)
+    return {
+        posixpath.normpath(name.lstrip("/") if name.startswith("/") else posixpath.join(folder, name))
+        for name in local
+        if name and ":" not in name and not name.startswith("//")
+    }
+
+
+def _walk(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
 
 
 def hide_unpublished(app: Sphinx) -> None:
@@ -192,6 +276,15 @@ def _collisions(sources, config: Config) -> list[Problem]:
     problems = []
     by_slug: dict[str, EssaySource] = {}
     for source in sources:
+        if is_reserved_label(source.slug):
+            problems.append(
+                Problem(
+                    source.path,
+                    None,
+                    f"the file name {source.slug!r} is a name the site's own pages use "
+                    "(search, essays, about, blog-…, tag-…, category-…); rename the file",
+                )
+            )
         if source.slug in by_slug:
             problems.append(
                 Problem(

@@ -8,15 +8,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
+from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from unscripted.core.html_policy import excerpt, sanitize, source_line
 from unscripted.core.model import Essay, Site, SiteSettings
+from unscripted.core.problems import Problem
 from unscripted.core.text import WORD_RE, count_words
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
-from unscripted.read.state import ESSAYS, build_state, publishing
+from unscripted.read.state import ESSAYS, PROBLEMS, build_state, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
@@ -111,10 +116,16 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
     pending = OPENINGS(env)
     if not pending:
         return
-    essays = ESSAYS(env)
+    essays, problems = ESSAYS(env), build_state(app).problems
     renderer = FragmentRenderer(app)
     for docname, opening in sorted(pending.items()):
-        essays[docname].excerpt_html = renderer.render([opening], docname)
+        # The write boundary, on the excerpt that listings show: allowlisted, or refused.
+        essays[docname].excerpt_html, removed = sanitize(renderer.render([opening], docname))
+        path = env.doc2path(docname, base=False)
+        text = Path(app.srcdir, path).read_text(encoding="utf-8") if removed else ""
+        for snippet in removed:
+            message = f"its opening would carry {snippet}, which the HTML allowlist does not allow"
+            problems.append(Problem(path.as_posix(), source_line(text, snippet), message))
     pending.clear()
 
 
@@ -131,3 +142,25 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
             page_size=config.unscripted_page_size,
         ),
     )
+
+
+class SafeMystParser(MystParser):
+    """MyST's parser, whose failure on a document becomes a problem named with its file.
+
+    Markdown no parser expected (a crash deep in MyST or docutils) stops the build
+    like any other mistake, with the file, instead of a Python traceback."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        try:
+            super().parse(inputstring, document)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            env = document.settings.env
+            path = env.doc2path(env.docname, base=False).as_posix()
+            message = (
+                f"could not be read ({type(error).__name__}: {excerpt(str(error))}); simplify the markup "
+                "around the last change, and report it if the Markdown is ordinary"
+            )
+            PROBLEMS(env).setdefault(env.docname, []).append(Problem(path, None, message))
+            document.children = []

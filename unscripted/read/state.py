@@ -26,6 +26,10 @@ class BuildState:
     sources: dict[str, EssaySource] = field(default_factory=dict)  # docname -> validated front matter, published
     unpublished: list[str] = field(default_factory=list)  # drafts and scheduled essays left out (file names)
     exclude_patterns: list[str] | None = None  # conf.py's, while Sphinx looks for files
+    assets: list[str] = field(default_factory=list)  # every other file under posts/
+    used_assets: set[str] = field(default_factory=set)  # preview images, files held-back essays name
+    # read.boundary, once every essay is read: problems that belong to no one document
+    problems: list[Problem] = field(default_factory=list)
     # read.essays, once every essay is read:
     site: Site | None = None
     # infra.files.site_digest, once per build (rebuild, listings, feeds):

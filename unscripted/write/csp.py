@@ -21,6 +21,11 @@ from pathlib import Path
 import furo
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from unscripted.core.html_policy import excerpt
+
+logger = logging.getLogger(__name__)
 
 FURO_BASE = Path(furo.__file__).parent / "theme/furo/base.html"
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
@@ -62,3 +67,24 @@ def add_policy(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     # The preview server injects its own reload script; preview pages are never published.
     context["unscripted_csp"] = None if app.config.unscripted_preview else policy()
     context["unscripted_referrer_policy"] = REFERRER_POLICY
+
+
+# What a page's <head> may carry in `metatags`: ours and sphinxext-opengraph's.
+META_NAMES = re.compile(r"description|robots|twitter:[\w:]+|og:[\w:]+|article:[\w:]+|viewport")
+META_TAG = re.compile(r"<meta\s+(?:name|property)=\"([^\"]+)\"\s+content=\"[^\"<>]*\"\s*/?>")
+
+
+def check_head(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """What a page's <head> loads and declares, beyond our own template: local scripts and
+    styles only, and only the <meta> tags the site writes (an essay cannot add <meta>,
+    <link>, <base> or a script from elsewhere, whichever route it takes)."""
+    problems = []
+    for asset in [*context.get("script_files", []), *context.get("css_files", [])]:
+        name = str(getattr(asset, "filename", asset))
+        if "://" in name or name.startswith("//"):
+            problems.append(f"would load {name} from another site")
+    leftover = META_TAG.sub(lambda tag: "" if META_NAMES.fullmatch(tag[1]) else tag[0], context.get("metatags", ""))
+    if leftover.strip():
+        problems.append(f"would carry {excerpt(leftover.strip())} in its <head>")
+    for problem in problems:
+        logger.error("the page %s %s; nothing may", pagename, problem, location=(pagename, None))

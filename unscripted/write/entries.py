@@ -8,15 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel.dates import format_date
 from markupsafe import Markup
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
+from unscripted.core.html_policy import source_line
 from unscripted.core.model import Collection
 from unscripted.infra.fragments import rebase
 from unscripted.infra.state import PerBuild
 from unscripted.read.state import build_state, site_of
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,3 +93,18 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
 
 def entries(app: Sphinx, docnames, page: str) -> list[Entry]:
     return [entry(app, docname, page) for docname in docnames]
+
+
+def report_removed(app: Sphinx, docname: str, removed: list[str], where: str) -> None:
+    """What the write boundary would have removed from an essay: one error each, with the
+    essay's file and, where the text can be found in it, its line. The build then fails."""
+    path = app.env.doc2path(docname, base=False)
+    text = Path(app.srcdir, path).read_text(encoding="utf-8") if removed else ""
+    for snippet in removed[:3]:
+        logger.error(
+            "%s would carry %s, which the publication's HTML allowlist does not allow "
+            "(no scripts, event handlers, styles, embeds or files from other sites); remove it",
+            where,
+            snippet,
+            location=(docname, source_line(text, snippet)),
+        )

@@ -14,8 +14,9 @@ from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+from unscripted.core.html_policy import sanitize
 from unscripted.read.state import site_of
-from unscripted.write.entries import entries, entry
+from unscripted.write.entries import entries, entry, report_removed
 
 
 def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -59,3 +60,13 @@ def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict
     context["unscripted_rel_links"] = [(rel, pathto(d)) for rel, d in (("prev", older), ("next", newer)) if d]
     # Our own navigation replaces Furo's footer links for essays.
     context["prev"] = context["next"] = None
+
+
+def sanitize_article(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The write boundary for an essay's page: its article, as serialized, through the allowlist.
+
+    Readers get the allowlisted HTML; anything the allowlist would remove fails the build."""
+    if pagename not in site_of(app).essays or "body" not in context:
+        return
+    context["body"], removed = sanitize(context["body"])
+    report_removed(app, pagename, removed, "its page")

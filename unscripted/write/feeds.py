@@ -10,6 +10,7 @@ the site's time zone. A feed file is only rewritten when it changes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,12 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 
 from unscripted.core import __version__
+from unscripted.core.html_policy import sanitize
 from unscripted.core.model import FEED_FORMATS, Feed, Site
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
 from unscripted.write.articles import published_article
+from unscripted.write.entries import report_removed
 
 MEDIA_TYPES = {file_name: media_type for file_name, media_type, _ in FEED_FORMATS}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -85,6 +88,12 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
     essay = site.essays[docname]
     url = base + app.builder.get_target_uri(docname)
     summary = essay.source.description or lxml.html.fromstring(essay.excerpt_html or "<p></p>").text_content()
+    # The write boundary again, on the entry as feed readers get it (no CSP protects them):
+    # its images may only come from this site.
+    content, removed = sanitize(
+        published_article(Path(app.outdir, app.builder.get_target_uri(docname)), url), site_prefix=base
+    )
+    report_removed(app, docname, removed, "its feed entry")
     return Item(
         url=url,
         title=essay.title,
@@ -93,7 +102,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
         authors=tuple(c.name for c in site.collections_of(docname, "author")),
         tags=tuple(c.name for c in site.collections_of(docname, "tags")),
         summary=" ".join(summary.split()),
-        content=published_article(Path(app.outdir, app.builder.get_target_uri(docname)), url),
+        content=content,
         image=base + essay.card_path,
     )
 
@@ -142,7 +151,8 @@ def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: st
         for name in item.tags:
             entry.category(term=name, label=name, scheme=tag_index)
         if item.summary:
-            entry.summary(item.summary)
+            # Plain text; RSS's <description> is HTML, so there the text is escaped once more.
+            entry.summary(html.escape(item.summary, quote=False) if rss else item.summary)
         entry.content(item.content, type="html")
     if rss:
         return generator.rss_str(pretty=True)
