@@ -23,12 +23,15 @@ from sphinx.config import Config
 
 from unscripted import rebuild
 from unscripted.core import __version__
+from unscripted.core.mathml import converter_version
 from unscripted.infra import output, strict
 from unscripted.infra.files import code_digest
 from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays
+from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
 from unscripted.write import csp, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -59,18 +62,23 @@ def setup(app: Sphinx) -> dict:
     app.add_domain(StateDomain)
     app.add_directive("latest-essays", LatestEssays)
     app.add_node(latest_essays)
+    # Math as MathML made at build time; MathJax (a script from another host) never runs.
+    app.add_html_math_renderer(read_math.RENDERER, (write_math.visit_math, None), (write_math.visit_math_block, None))
 
     # -- Before reading: find and validate every essay ---------------------------------------
     app.connect("config-inited", output.move_cache_out_of_output, priority=100)
     app.connect("config-inited", add_package_files)
     app.connect("config-inited", ablog_bridge.empty_registry)
     app.connect("config-inited", discovery.scan_essays)
+    app.connect("config-inited", read_math.check_settings)
     app.connect("builder-inited", strict.forward_root_logger)
     app.connect("builder-inited", discovery.hide_unpublished)
     app.connect("env-get-outdated", discovery.restore_exclude_patterns)
     app.connect("env-get-outdated", rebuild.reread_links_to_removed)
 
     # -- Reading each document ---------------------------------------------------------------
+    # Before anything copies nodes (openings, titles): the copies carry the MathML.
+    app.connect("doctree-read", read_math.convert_math, priority=300)
     app.connect("doctree-read", essays.record_essay, priority=400)
     app.connect("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
     app.connect("doctree-read", boundary.check_essay)
@@ -95,6 +103,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", images.icon_links)
     app.connect("html-page-context", navigation.navigation_context)
     app.connect("html-page-context", essay_page.after_the_essay)
+    app.connect("html-page-context", write_math.add_style_sheet)  # after what the page shows is known
     app.connect("html-page-context", csp.add_policy)
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
@@ -112,5 +121,6 @@ def setup(app: Sphinx) -> dict:
         "parallel_read_safe": True,
         "parallel_write_safe": True,
         # What older code stored in the environment is not reused.
-        "env_version": code_digest(),
+        # (nor what another converter version made of the math).
+        "env_version": f"{code_digest()} {converter_version()}",
     }

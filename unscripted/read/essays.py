@@ -52,6 +52,7 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
         _remove(image)
     remaining, cut = limit, False
     for text in list(copy.findall(nodes.Text)):
+        formula = isinstance(text.parent, nodes.math)  # one word, never cut: its MathML is whole
         if remaining <= 0:
             cut = cut or bool(text.astext().strip())
             parent = text.parent
@@ -61,14 +62,15 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
                 _remove(parent)
                 parent = grandparent
             continue
-        words = list(WORD_RE.finditer(text.astext()))
+        words = [text] if formula else list(WORD_RE.finditer(text.astext()))
         if len(words) > remaining:
             _replace(text, nodes.Text(text.astext()[: words[remaining - 1].end()]))
             cut = True
         remaining -= len(words)
     if cut:
         last = list(copy.findall(nodes.Text))[-1]
-        _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
+        if not isinstance(last.parent, nodes.math):
+            _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
         copy.append(nodes.Text("…"))
     return copy
 

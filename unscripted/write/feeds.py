@@ -19,6 +19,7 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 
 from unscripted.core import __version__
+from unscripted.core.mathml import plain_text
 from unscripted.core.model import FEED_FORMATS, Feed, Site
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
@@ -84,7 +85,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
     base = app.config.blog_baseurl
     essay = site.essays[docname]
     url = base + app.builder.get_target_uri(docname)
-    summary = essay.source.description or lxml.html.fromstring(essay.excerpt_html or "<p></p>").text_content()
+    summary = essay.source.description or plain_text(lxml.html.fromstring(essay.excerpt_html or "<p></p>"))
     return Item(
         url=url,
         title=essay.title,
