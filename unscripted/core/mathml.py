@@ -133,20 +133,21 @@ def to_mathml(tex: str, *, display: bool, alt: str) -> str:
     except math_core.LatexError as error:
         # "10: Expected ..." -> "Expected ... (at character 10)"
         position, _, message = str(error).partition(": ")
-        raise MathError(f"{message} (at character {position})" if position.isdigit() else str(error)) from None
+        reason = f"{message.rstrip('.')} (at character {position})" if position.isdigit() else str(error)
+        raise MathError(f"{reason}; correct the TeX, or write the formula another way") from None
     return finish(raw, alt=alt, display=display)
 
 
 def finish(mathml: str, *, alt: str, display: bool) -> str:
     """The converter's MathML made XML-safe, checker-valid and self-describing (see the module)."""
     root = _parse(NAMED_ENTITY.sub(_character, mathml).strip())
-    if any(not isinstance(node.tag, str) for node in root.iter()):
-        raise MathError("the converter wrote a comment or processing instruction")
     for element in list(root.iter()):
-        _move_style_attributes(element)
-    for element in root.iter():
+        if not isinstance(element.tag, str):
+            raise MathError("the converter wrote a comment or processing instruction")
+        if element.attrib:
+            _move_style_attributes(element)
         _check_markup(element)
-        if len(element) == 0 and element.text is None:
+        if element.text is None and len(element) == 0:
             element.text = ""  # <x></x>: an empty element must not self-close in HTML
     if display:
         root.set("display", "block")
@@ -156,14 +157,17 @@ def finish(mathml: str, *, alt: str, display: bool) -> str:
 
 def _check_markup(element: etree._Element) -> None:
     tag = element.tag
-    unknown = [name for name in element.attrib if name not in MATHML_MARKUP.get(tag, ())]
+    allowed = MATHML_MARKUP.get(tag)
+    if allowed is not None and not element.attrib:
+        return
+    unknown = [name for name in element.attrib if name not in (allowed or ())]
     if tag in LINKING or any(name in LINKING for name in unknown):
         raise MathError(
             "a formula cannot link or be linked to (\\eqref, \\label); refer to an equation from the "
             "text with {eq}`label`, and label it with $$ ... $$ (label) or {math} with :label:"
         )
-    if tag not in MATHML_MARKUP or unknown:
-        what = f"<{tag}>" if tag not in MATHML_MARKUP else f"<{tag} {unknown[0]}>"
+    if allowed is None or unknown:
+        what = f"<{tag}>" if allowed is None else f"<{tag} {unknown[0]}>"
         raise MathError(
             f"the converter wrote {what}, which Unscripted does not publish "
             "(core.mathml.MATHML_MARKUP lists what it does); write the formula another way"

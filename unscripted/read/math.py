@@ -67,7 +67,7 @@ def convert_math(app: Sphinx, doctree: nodes.document) -> None:
             node[MATHML] = to_mathml(tex, display=display, alt=written)
         except MathError as error:
             kind = "display" if display else "inline"
-            message = f"cannot convert this {kind} math to MathML: {error}; the TeX: {describe(written)}"
+            message = f"cannot turn the {kind} math '{describe(written)}' into MathML: {error}"
             found.append(Problem(path, source.line_of(node, written), message))
     if found:
         PROBLEMS(env).setdefault(docname, []).extend(found)
@@ -121,9 +121,12 @@ class SourceLines:
         first = next((part.strip() for part in tex.splitlines() if part.strip()), "")
         if line is None or not first:
             return line
-        for number in range(line, min(line + self.LOOKAHEAD, len(self.lines)) + 1):
-            if first in self.lines[number - 1]:
-                return number
+        end = min(line + self.LOOKAHEAD, len(self.lines))
+        # With its delimiter first ($x$, {math}`x`): a short formula's text may also be prose.
+        for needle in (f"${first}", f"`{first}", first):
+            for number in range(line, end + 1):
+                if needle in self.lines[number - 1]:
+                    return number
         return line
 
 
