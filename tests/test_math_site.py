@@ -12,13 +12,15 @@ import time
 
 import pytest
 from lxml import etree
+from test_accessibility import VIEWPORTS, WCAG
+from test_accessibility import describe as describe_violation
 from test_html_validity import describe as describe_message
 from test_html_validity import vnu
 
 from unscripted.core.mathml import display_tex, to_mathml
 
 from conftest import BASE_PATH, ROOT, SiteMaker, resolve, sphinx_build
-from tools import MEASUREMENTS, serve
+from tools import MEASUREMENTS, node_tool, serve
 
 MATH_ESSAY = r"""---
 date: 2024-05-01
@@ -325,7 +327,7 @@ def test_a_phone_shows_the_math_in_its_font_without_widening_the_page(math_site,
         page.goto(served_math + ESSAY, wait_until="networkidle")
         state = page.evaluate(
             """() => {
-              const wrappers = [...document.querySelectorAll('.math-wrapper')];
+              const wrappers = [...document.querySelectorAll('div.math')];
               const fraction = document.querySelector('p mfrac').getBoundingClientRect();
               const line = document.querySelector('p').getBoundingClientRect();
               return {
@@ -333,7 +335,12 @@ def test_a_phone_shows_the_math_in_its_font_without_widening_the_page(math_site,
                 mathFont: getComputedStyle(document.querySelector('math')).fontFamily,
                 pageWidth: document.documentElement.scrollWidth,
                 viewport: window.innerWidth,
-                scrolling: wrappers.filter(w => w.scrollWidth > w.clientWidth).length,
+                scrolling: wrappers.filter(w => w.scrollWidth > w.clientWidth).map(w => {
+                  w.scrollLeft = w.scrollWidth;  // scrolls only if the box itself scrolls
+                  const reached = w.scrollLeft > 0;
+                  w.scrollLeft = 0;
+                  return reached;
+                }),
                 fractionHeight: fraction.height,
                 violations: window.__violations,
               };
@@ -348,8 +355,40 @@ def test_a_phone_shows_the_math_in_its_font_without_widening_the_page(math_site,
     assert any(url.endswith("LibertinusMath-Regular.woff2") for url in requests)
     assert state["font"] and state["mathFont"].startswith('"Libertinus Math"'), state
     assert state["pageWidth"] <= state["viewport"], "a formula widens the page"
-    assert state["scrolling"] >= 1, "the wide display scrolls inside its own box"
+    assert state["scrolling"] and all(state["scrolling"]), "a wide display scrolls inside its own box"
     assert state["fractionHeight"] > 20, "MathML laid out natively: a fraction is two rows tall"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_no_axe_violations_on_a_page_with_math(served_math, browser, viewport):
+    """A formula too wide for a phone scrolls in a box a keyboard can reach (axe: scrollable-region-focusable)."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], is_mobile=viewport == "phone", bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(served_math + ESSAY, wait_until="load")
+        page.add_script_tag(content=node_tool("axe-core/axe.min.js").read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "async (tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            [*WCAG, "best-practice"],
+        )
+    finally:
+        context.close()
+    assert not result["violations"], "\n".join(describe_violation(ESSAY, v) for v in result["violations"])
+
+
+def test_screen_readers_get_the_math_itself(served_math, browser):
+    """Chromium exposes MathML to assistive technology as math (MathMLMath, MathMLFraction...),
+    not as an image or a label: nothing hides it."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(served_math + ESSAY, wait_until="load")
+        tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        context.close()
+    roles = [node["role"]["value"] for node in tree if not node.get("ignored") and "role" in node]
+    assert roles.count("MathMLMath") == 9
+    assert {"MathMLFraction", "MathMLTable", "MathMLSup", "MathMLText"} <= set(roles)
 
 
 def test_conversion_cost_per_formula():

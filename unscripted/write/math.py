@@ -3,7 +3,7 @@
 Registered as Sphinx's HTML math renderer ``mathml``, so MathJax never runs and
 no page gets its script. Display math is written once, as
 
-    <div class="math notranslate"><math display="block" …>…</math>
+    <div class="math notranslate" tabindex="0"><math display="block" …>…</math>
     <span class="eqno">(1)<a class="headerlink" …>#</a></span></div>
 
 with the equation number (Sphinx's, for ``{eq}``) in HTML after the formula, so
@@ -40,7 +40,8 @@ def visit_math_block(self: HTML5Translator, node: nodes.math_block) -> None:
     wrapped = isinstance(wrapper, nodes.container) and wrapper["ids"] == node["ids"]
     ids = [] if wrapped else node["ids"]
     classes = " ".join(dict.fromkeys(["math", "notranslate", *node["classes"]]))
-    self.body.append(f'<div class="{classes}"' + (f' id="{ids[0]}"' if ids else "") + ">")
+    # A formula wider than a phone scrolls in this box: tabindex lets a keyboard scroll it too.
+    self.body.append(f'<div class="{classes}"' + (f' id="{ids[0]}"' if ids else "") + ' tabindex="0">')
     self.body.extend(f'<span id="{i}"></span>' for i in ids[1:])
     self.body.append(mathml_of(self, node, display=True))
     if node.get("number"):
