@@ -77,7 +77,7 @@ tags: [numbers]
 description: Equations referred to from another essay.
 ---
 
-# Another look
+# Another look at $x^2$
 
 Bayes' rule is {eq}`bayes` in the other essay. Numbering starts again here:
 
@@ -251,6 +251,15 @@ def test_the_math_style_sheet_and_font_only_where_math_shows(math_site):
     assert 'url("LibertinusMath-Regular.woff2")' in css
     assert math_site.exists("_static/math/LibertinusMath-Regular.woff2")
     assert "SIL OPEN FONT LICENSE Version 1.1" in math_site.text("_static/math/OFL.txt")
+
+
+def test_a_formula_in_a_title_is_math_on_the_page_and_tex_in_metadata(math_site):
+    page = math_site.page(SECOND)
+    assert page.css_first("article h1 math")
+    assert page.css_first("title").text() == "Another look at x^2 - Unscripted"
+    assert page.css_first('meta[property="og:title"]').attributes["content"] == "Another look at x^2"
+    titles = [e["title"] for e in json.loads(math_site.text("essays/feed.json"))["items"]]
+    assert "Another look at x^2" in titles
 
 
 def test_excerpts_keep_formulas_whole_and_descriptions_show_tex(math_site):

@@ -99,6 +99,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", essay_page.add_byline)
     app.connect("html-collect-pages", listings.listing_pages)
     app.connect("html-collect-pages", output.drop_empty_search_terms)
+    app.connect("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     app.connect("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
     app.connect("html-page-context", images.icon_links)
     app.connect("html-page-context", navigation.navigation_context)

@@ -15,6 +15,8 @@ The style sheet, with the math font, is added only to pages that show math.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
@@ -26,6 +28,7 @@ from unscripted.core.mathml import MathError, display_tex, to_mathml
 from unscripted.read.math import MATHML, describe
 
 STYLE_SHEET = "math/math.css"  # in unscripted/static, with the font and its licence
+FORMULA = re.compile(r'<math\b[^>]*?\balttext="([^"]*)"[^>]*>.*?</math>', re.S)
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +84,11 @@ def shows_math(context: dict) -> bool:
     shown = [context.get("body") or "", str(context.get("unscripted_after_article") or "")]
     shown += [str(entry.summary) for entry in context.get("entries") or ()]
     return any("<math" in html for html in shown)
+
+
+def plain_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A formula in a page's title is its TeX in ``<title>`` and social metadata, which
+    take the title's text: the MathML's text would be its characters, then its TeX."""
+    title = context.get("title")
+    if title and "<math" in title:
+        context["title"] = FORMULA.sub(lambda match: match[1], title)
