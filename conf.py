@@ -52,7 +52,16 @@ extensions = [
 
 # -- Essays (MyST) ----------------------------------------------------------------
 
-myst_enable_extensions = ["colon_fence", "deflist"]
+# dollarmath: $...$ and $$...$$ (and $$...$$ (label) for {eq}); amsmath: \begin{align}
+# and friends. Math becomes MathML at build time (unscripted/read/math.py): no script.
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "amsmath"]
+# With MyST's defaults, "It cost $5 and then $10" is the formula "5 and then ",
+# which converts without complaint: prose would silently become math. A $ must
+# touch its formula, and a closing $ may not be followed by a digit.
+myst_dmath_allow_space = False
+myst_dmath_allow_digits = False
+# No MathJax here: no hints for it (tex2jax_ignore classes) in the pages.
+myst_update_mathjax = False
 myst_heading_anchors = 3
 # Essays are published verbatim: quotes stay exactly as the writer typed them.
 smartquotes = False

@@ -83,6 +83,15 @@ def make_draft(srcdir):  # an essay no other essay links to
     rewrite(srcdir / "posts/2020/a-new-essay.md", r"^date: (.*)$", r"date: \1\ndraft: true")
 
 
+def add_math(srcdir):  # math in the opening (listings get the math style sheet), numbered, referenced
+    path = essay(srcdir, 10)
+    rewrite(path, r"^(# .+\n\n)", r"\1The ratio $\\frac{a}{b}$ matters, not $5 or $10. ")
+    path.write_text(
+        path.read_text()
+        + "\n$$\ne^{i\\pi} + 1 = 0\n$$ (euler)\n\nSee {eq}`euler`.\n\n\\begin{align}\na &= b\n\\end{align}\n"
+    )
+
+
 CHANGES = [
     edit_body,
     edit_opening,
@@ -96,6 +105,7 @@ CHANGES = [
     recategorise,
     restyle,
     make_draft,
+    add_math,
 ]
 
 

@@ -23,12 +23,15 @@ from sphinx.config import Config
 
 from unscripted import rebuild
 from unscripted.core import __version__
+from unscripted.core.mathml import converter_version
 from unscripted.infra import output, strict
 from unscripted.infra.files import code_digest
 from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays
+from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
 from unscripted.write import csp, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -61,6 +64,8 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("latest-essays", LatestEssays)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
+    # Math as MathML made at build time; MathJax (a script from another host) never runs.
+    app.add_html_math_renderer(read_math.RENDERER, (write_math.visit_math, None), (write_math.visit_math_block, None))
 
     def on(event: str, handler, priority: int = 500) -> None:
         app.connect(event, strict.guarded(event, handler), priority=priority)
@@ -71,6 +76,7 @@ def setup(app: Sphinx) -> dict:
     on("config-inited", add_package_files)
     on("config-inited", ablog_bridge.empty_registry)
     on("config-inited", discovery.scan_essays)
+    on("config-inited", read_math.check_settings)
     on("builder-inited", strict.forward_root_logger)
     on("builder-inited", strict.guard_page_writer)
     on("builder-inited", strict.name_files_relative_to_the_project)
@@ -81,6 +87,8 @@ def setup(app: Sphinx) -> dict:
 
     # -- Reading each document ---------------------------------------------------------------
     on("doctree-read", boundary.remove_private_comments, priority=300)
+    # Before anything copies nodes (openings, titles): the copies carry the MathML.
+    on("doctree-read", read_math.convert_math, priority=310)
     on("doctree-read", essays.record_essay, priority=400)
     on("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
     on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
@@ -102,10 +110,12 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", essay_page.add_byline)
     on("html-collect-pages", listings.listing_pages)
     on("html-collect-pages", output.drop_empty_search_terms)
+    on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
     on("html-page-context", images.icon_links)
     on("html-page-context", navigation.navigation_context)
     on("html-page-context", essay_page.after_the_essay)
+    on("html-page-context", write_math.add_style_sheet)  # after what the page shows is known
     on("html-page-context", csp.add_policy)
     on("html-page-context", essay_page.sanitize_article, priority=900)  # the write boundary
     on("html-page-context", csp.check_head, priority=900)
@@ -126,5 +136,6 @@ def setup(app: Sphinx) -> dict:
         "parallel_read_safe": True,
         "parallel_write_safe": True,
         # What older code stored in the environment is not reused.
-        "env_version": code_digest(),
+        # (nor what another converter version made of the math).
+        "env_version": f"{code_digest()} {converter_version()}",
     }

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from unscripted.core.mathml import MATHML_MARKUP
+
 # -- What a writer may type as raw HTML ------------------------------------------------------
 
 
@@ -110,11 +112,8 @@ def _tag_problems(name: str, attributes: str) -> list[str]:
 # -- What reaches readers --------------------------------------------------------------------
 
 # What Sphinx, MyST and docutils write for an essay, the writer's phrasing elements, and MathML.
-MATHML_ELEMENTS = names(
-    """math annotation maction menclose merror mfenced mfrac mi mmultiscripts mn mo mover mpadded mphantom
-    mprescripts mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr munder munderover none
-    semantics"""
-)
+# MathML: exactly what the converter makes (``core.mathml`` refuses anything else).
+MATHML_ELEMENTS = frozenset(MATHML_MARKUP)
 ELEMENTS = (
     names(
         """a aside blockquote br caption code col colgroup dd div dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr img
@@ -122,12 +121,6 @@ ELEMENTS = (
     )
     | WRITER_ELEMENTS
     | MATHML_ELEMENTS
-)
-MATHML_ATTRIBUTES = names(
-    """mathvariant stretchy fence separator lspace rspace columnalign rowalign columnspacing rowspacing
-        displaystyle scriptlevel accent accentunder linethickness width height depth voffset notation largeop
-        movablelimits symmetric form minsize maxsize columnlines rowlines frame framespacing equalrows equalcolumns
-        columnspan rowspan open close separators style intent arg"""
 )
 GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby", "aria-hidden"}
 ATTRIBUTES = {
@@ -144,15 +137,18 @@ ATTRIBUTES = {
     "ins": {"datetime"},
     "table": {"style"},
     "figure": {"style"},
-    "math": {"display", "alttext", "xmlns", "style"},
-    "annotation": {"encoding"},
-    **dict.fromkeys(MATHML_ELEMENTS - {"math", "annotation"}, MATHML_ATTRIBUTES),
+    "div": {"tabindex"},  # a display formula's box scrolls on a phone: it takes the keyboard's focus
 }
+for element, attributes in MATHML_MARKUP.items():  # MathML, and the few HTML elements inside it
+    ATTRIBUTES.setdefault(element, set()).update(attributes)
 SCHEMES = {"http", "https", "mailto"}
 # Only a few layout properties with plain values in style attributes: no url(),
 # image-set(), escapes or quotes, whatever the spelling.
 STYLE_PROPERTIES = {"width", "height", "max-width", "min-width", "text-align", "vertical-align", "padding-left",
-                    "padding-right", "margin-left", "margin-right", "display"}  # fmt: skip
+                    "padding-right", "padding-top", "padding-bottom", "margin-left", "margin-right", "display",
+                    # what MathML layout uses (core.mathml)
+                    "justify-items", "border-top", "border-right", "border-left", "border-bottom", "color",
+                    "font-size", "font-variant-caps", "math-shift"}  # fmt: skip
 STYLE_DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*[\w\s.%#,+-]*")
 RESOURCE_ATTRIBUTES = {("img", "src")}
 

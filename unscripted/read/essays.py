@@ -25,6 +25,7 @@ from unscripted.read.state import ESSAYS, PROBLEMS, build_state, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
+FORMULAS = (nodes.math, nodes.math_block)
 
 # docname -> the shortened opening paragraph, until it is rendered (this module)
 OPENINGS: DocumentStore[nodes.paragraph] = DocumentStore("openings")
@@ -57,6 +58,7 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
         _remove(image)
     remaining, cut = limit, False
     for text in list(copy.findall(nodes.Text)):
+        formula = isinstance(text.parent, FORMULAS)  # one word, never cut: its MathML is whole
         if remaining <= 0:
             cut = cut or bool(text.astext().strip())
             parent = text.parent
@@ -66,14 +68,15 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
                 _remove(parent)
                 parent = grandparent
             continue
-        words = list(WORD_RE.finditer(text.astext()))
+        words = [text] if formula else list(WORD_RE.finditer(text.astext()))
         if len(words) > remaining:
             _replace(text, nodes.Text(text.astext()[: words[remaining - 1].end()]))
             cut = True
         remaining -= len(words)
     if cut:
         last = list(copy.findall(nodes.Text))[-1]
-        _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
+        if not isinstance(last.parent, nodes.math):
+            _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
         copy.append(nodes.Text("…"))
     return copy
 
@@ -96,7 +99,10 @@ def _count_words(body: list[nodes.Node]) -> int:
     count = 0
     for part in body:
         for text in part.findall(nodes.Text):
-            if not any(isinstance(ancestor, NOT_COUNTED) for ancestor in _ancestors(text, part)):
+            ancestors = list(_ancestors(text, part))
+            if any(isinstance(ancestor, FORMULAS) for ancestor in ancestors):
+                count += 1  # a formula is read as one word, however long its TeX
+            elif not any(isinstance(ancestor, NOT_COUNTED) for ancestor in ancestors):
                 count += count_words(text.astext())
     return count
 

@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 
 from unscripted.core import __version__
 from unscripted.core.html_policy import sanitize
+from unscripted.core.mathml import plain_text
 from unscripted.core.model import FEED_FORMATS, Feed, Site
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
@@ -87,7 +88,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
     base = app.config.blog_baseurl
     essay = site.essays[docname]
     url = base + app.builder.get_target_uri(docname)
-    summary = essay.source.description or lxml.html.fromstring(essay.excerpt_html or "<p></p>").text_content()
+    summary = essay.source.description or plain_text(lxml.html.fromstring(essay.excerpt_html or "<p></p>"))
     # The write boundary again, on the entry as feed readers get it (no CSP protects them):
     # its images may only come from this site.
     content, removed = sanitize(

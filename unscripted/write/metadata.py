@@ -30,6 +30,7 @@ with contextlib.redirect_stdout(io.StringIO()):
     from sphinxext.opengraph import get_tags
 
 from unscripted.core.cards import HEIGHT, WIDTH
+from unscripted.core.mathml import plain_text
 from unscripted.core.model import SITE_CARD, Essay
 from unscripted.read.state import site_of
 
@@ -59,7 +60,7 @@ def page_description(app: Sphinx, pagename: str, context: dict) -> str:
     if record is not None:
         if record.source.description:
             return record.source.description
-        return lxml.html.fromstring(record.excerpt_html or "<p></p>").text_content()
+        return plain_text(lxml.html.fromstring(record.excerpt_html or "<p></p>"))
     if context.get("unscripted_description"):
         return context["unscripted_description"]
     metadata = app.env.metadata.get(pagename, {})
