@@ -172,6 +172,13 @@ BAD_INPUT = [
         "does not exist",
     ),
     (
+        "title no card font can draw",
+        {"posts/2024/bad.md": post("date: 2024-03-14", "\n# The \U00013080 Eye\n\nFirst paragraph.\n")},
+        "posts/2024/bad.md",
+        5,
+        "the title has '\U00013080' (U+13080 EGYPTIAN HIEROGLYPH D010), which no card font can draw",
+    ),
+    (
         "remote image",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](https://example.com/c.png)\n")},
         "posts/2024/bad.md",

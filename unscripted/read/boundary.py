@@ -1,7 +1,8 @@
 """The read boundary: what an essay's text may not contain, checked while it is read.
 
 MyST passes raw HTML through, ``<script>`` included, and Sphinx only warns
-about a missing image after it has started writing pages. Essays are checked
+about a missing image after it has started writing pages; a title with a
+character no card font has would get a card with empty boxes. Essays are checked
 as they are read; if any has a problem the build stops before a single page
 is written, naming the file and line.
 """
@@ -17,6 +18,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from unscripted.core import cards
 from unscripted.core.problems import Problem
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import PROBLEMS, build_state
@@ -50,6 +52,12 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
     def report(node: nodes.Node, message: str) -> None:
         found.append(Problem(path, node.line or _line_of(node), message))
 
+    title = next((section[0] for section in doctree.findall(nodes.section)), None)
+    # An essay without its own image gets a drawn card: every character must be in a card font.
+    drawn = title is not None and not build_state(app).sources[docname].image
+    if drawn and (missing := cards.missing_glyphs(title.astext())):
+        alternative = "write them differently, give the essay its own `image:`, or "
+        report(title, cards.missing_glyphs_advice(missing, "the title", alternative))
     for node in doctree.findall(nodes.raw):
         if "html" in node.get("format", "").split():
             for message in html_problems(node.astext()):
