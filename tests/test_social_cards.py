@@ -74,6 +74,7 @@ UNDRAWABLE = {
     "rare hanzi": "Rare \U0002070e hanzi",
     "tifinagh": "Tifinagh \u2d5c\u2d49\u2d3c\u2d49\u2d4f\u2d30\u2d56",
     "private use": "Logo \ue000",
+    "mark its letter's font lacks": "Circled x\u20dd",
 }
 
 
@@ -296,6 +297,31 @@ def test_cjk_wraps_between_characters_with_kinsoku():
             assert line[-1] not in social_cards.NO_END, line
 
 
+def test_a_cjk_line_never_starts_with_a_closing_mark():
+    """Fourteen hanzi fill a line at 72px; a greedy break would start the next one with "，"."""
+    title = "关于亲密的笔记当我们终于被看" + "，" + "我们隐藏了什么"
+    assert social_cards.TEXT_WIDTH // 72 == 14
+    layout = fit_title(title, FONTS, "zh")
+    assert layout.size == 72 and len(layout.lines) == 2
+    assert layout.lines[1].startswith("看，"), layout.lines  # the last hanzi goes down with its comma
+
+
+def test_latin_and_cjk_share_a_line():
+    """Lines break between CJK characters, not only at spaces: the CJK fills the first line."""
+    layout = fit_title("Notes 关于亲密的笔记当我们终于被看见时我们隐藏了什么", FONTS, "zh")
+    assert layout.lines[0].startswith("Notes 关于亲密")
+
+
+def test_shaping_follows_the_language():
+    """Marathi writes श and ल differently from Hindi: the title's language reaches HarfBuzz."""
+
+    def drawn(language: str) -> list[int]:
+        line = layout_title("शल", FONTS, language).lines[0]
+        return [glyph for run in shaped_line(line) for glyph in run.glyphs]
+
+    assert drawn("mr") != drawn("hi")
+
+
 def test_han_characters_follow_the_language():
     def lead(text: str, language: str | None) -> str:
         return social_cards.chain(FONTS, social_cards.SEMIBOLD, text, language)[4].name
@@ -424,7 +450,6 @@ def test_cards_are_small():
 def test_same_inputs_give_the_same_bytes_cached_or_not():
     first = render_card(TITLE, **SITE)
     social_cards.typeface.cache_clear()
-    social_cards.coverage.cache_clear()
     social_cards.background.cache_clear()
     assert render_card(TITLE, **SITE) == first
     assert render_card(TITLE, **SITE) == first

@@ -30,10 +30,10 @@ An optional BCP 47 ``language`` picks the Chinese, Japanese or Korean forms of
 shared characters and, for a right-to-left language, the title's direction;
 without it, the title's own characters decide.
 
-A card is flat colours plus antialiased text; with coverage in 32 steps it has
-about 100 colours and is stored as a palette PNG, exactly (a card with colour
-emoji, which has more, stays RGB). It looks the same as a full-colour PNG at
-two fifths of the size. Same inputs, same bytes: no metadata that could vary.
+A card is flat colours plus antialiased text: with coverage in 32 steps it is
+drawn as a palette image of under 100 colours (a card with colour emoji becomes
+RGB), which looks the same as a full-colour card and is a PNG of two fifths the
+size. Same inputs, same bytes: the PNG carries no metadata that could vary.
 """
 
 from __future__ import annotations
@@ -173,13 +173,6 @@ def chain(fonts: Path, primary: str, text: str, language: str | None) -> tuple[F
     return tuple(typeface(str(fonts / name)) for name in names)
 
 
-@lru_cache(maxsize=4)
-def coverage(fonts: Path) -> frozenset[int]:
-    """Every character some card font has."""
-    faces = (*chain(fonts, SEMIBOLD, "", None), typeface(str(fonts / ITALIC)))
-    return frozenset().union(*(face.coverage for face in faces))
-
-
 def primary_language(language: str | None) -> str:
     return (language or "").replace("_", "-").split("-")[0].lower()
 
@@ -225,16 +218,24 @@ def ignorable(code: int) -> bool:
     )
 
 
-def missing_glyphs(text: str, language: str | None = None, fonts: Path = FONTS) -> list[str]:
-    """The characters of *text* that no card font has, in order of first use.
+def covers(face: Face | None, cluster: str) -> bool:
+    return face is not None and all(ord(c) in face.coverage or ignorable(ord(c)) for c in cluster)
 
-    Reads the fonts' character maps only: cheap enough to check every title before
-    anything is drawn. (*language* changes which font draws a character, never whether one can.)"""
-    covered = coverage(Path(fonts))
+
+def missing_glyphs(text: str, language: str | None = None, fonts: Path = FONTS) -> list[str]:
+    """The characters of *text* that no card font can draw, in order of first use.
+
+    A cluster (a letter and its marks, an emoji sequence) is drawn in one font, so a mark
+    counts as missing when the font of its letter lacks it. Reads the fonts' character maps
+    only: cheap enough to check every title before anything is drawn."""
+    text = normalise(text)
+    faces = chain(Path(fonts), SEMIBOLD, text, language)
     missing: dict[str, None] = {}
-    for character in normalise(text):
-        if ord(character) not in covered and not ignorable(ord(character)):
-            missing[character] = None
+    for start, stop in clusters(text):
+        cluster = text[start:stop]
+        if not any(covers(face, cluster) for face in faces):
+            base = next((face for face in faces if covers(face, cluster[0])), None)
+            missing.update(dict.fromkeys(c for c in cluster if not covers(base, c)))
     return list(missing)
 
 
@@ -315,10 +316,6 @@ def neutral(character: str) -> bool:
 
 def assign_fonts(text: str, spans: list[tuple[int, int]], faces: tuple[Face, ...]) -> list[Face]:
     emoji = faces[-1]
-
-    def covers(face: Face | None, cluster: str) -> bool:
-        return face is not None and all(ord(c) in face.coverage or ignorable(ord(c)) for c in cluster)
-
     chosen: list[Face | None] = []
     for start, stop in spans:
         cluster = text[start:stop]
@@ -473,6 +470,8 @@ def shape(
 
 def paragraph(text: str, language: str | None, fonts: Path, primary: str = SEMIBOLD) -> Paragraph:
     text = normalise(text)
+    if missing := missing_glyphs(text, language, fonts):
+        raise MissingGlyphs(missing)
     spans = clusters(text)
     faces = assign_fonts(text, spans, chain(fonts, primary, text, language))
     base = base_level(text, language)
@@ -652,15 +651,18 @@ class Canvas:
 
     def text(self, coverage: Image.Image, colour: RGB) -> None:
         """Lay a text layer (coverage, 0-255, of the whole card) in *colour* over the paper."""
-        steps = coverage.point(COVERAGE)
+        box = coverage.getbbox()
+        if box is None:
+            return
+        steps = coverage.crop(box).point(COVERAGE)  # only where there is ink: most of a card is paper
         if not self.palette_fits:
-            self.image.paste(colour, (0, 0), steps)
+            self.image.paste(colour, box[:2], steps)
             return
         first = len(self.colours)
         top = COVERAGE_STEPS - 1
         self.colours += [mix(colour, self.paper, k / top) for k in range(1, COVERAGE_STEPS)]
         index = [0] + [first + round(v * top / 255) - 1 for v in range(1, 256)]
-        self.image.paste(steps.point(index), (0, 0), steps.point([0] + [255] * 255))
+        self.image.paste(steps.point(index), box[:2], steps.point([0] + [255] * 255))
 
     def finish(self) -> Image.Image:
         image = self.image
