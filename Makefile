@@ -16,10 +16,10 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve post check test bench lock audit clean
+.PHONY: help html serve post check test bench lock audit card-fonts clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 html: $(BIN)/.build-deps ## Build the site into _build/html (published only if the whole build succeeds)
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/html
@@ -58,6 +58,10 @@ lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requireme
 
 audit: $(BIN)/.test-deps ## Check the locked requirements for known vulnerabilities (needs PyPI's JSON API)
 	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.txt -r requirements-test.txt
+
+card-fonts: $(BIN)/.test-deps ## Regenerate the card fonts (unscripted/fonts) and check the web fonts, from pinned npm packages
+	@command -v npm >/dev/null || tests/install-tools.sh
+	$(BIN)/python tools/build_card_fonts.py --web
 
 clean: ## Remove the build output (keeps the virtual environment)
 	rm -rf $(BUILD)

@@ -151,7 +151,15 @@ html_theme_options = {
         "color-brand-primary": unscripted_colours["brand"],
         "color-brand-content": unscripted_colours["brand"],
         "color-brand-visited": unscripted_colours["visited"],
-        "font-stack--headings": "'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia, serif",
+        # Headings and essays: Source Serif 4 (Latin, Cyrillic, Greek), the Latin-script serifs
+        # readers have while it loads, the served Noto faces, then the reader's own CJK serifs
+        # (Simplified Chinese here; _static/unscripted.css switches them for ja, ko, zh-Hant) and emoji.
+        "font-stack--headings": (
+            "'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
+            " 'Noto Naskh Arabic', 'Noto Serif Hebrew', 'Noto Serif Devanagari',"
+            " 'Noto Serif CJK SC', 'Source Han Serif SC', 'Songti SC', STSong, SimSun,"
+            " 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', serif"
+        ),
     },
     "dark_css_variables": {
         "color-brand-primary": unscripted_colours["brand_on_dark"],

@@ -176,6 +176,13 @@ BAD_INPUT = [
         "does not exist",
     ),
     (
+        "title no card font can draw",
+        {"posts/2024/bad.md": post("date: 2024-03-14", "\n# The \U00013080 Eye\n\nFirst paragraph.\n")},
+        "posts/2024/bad.md",
+        5,
+        "the title has '\U00013080' (U+13080 EGYPTIAN HIEROGLYPH D010), which no card font can draw",
+    ),
+    (
         "remote image",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](https://example.com/c.png)\n")},
         "posts/2024/bad.md",
@@ -321,3 +328,29 @@ def test_other_builders_read_the_essays_and_dirhtml_is_refused(sites, tmp_path):
     dirhtml = sphinx_build(srcdir, tmp_path / "dirhtml", options=("-b", "dirhtml"))
     assert dirhtml.returncode != 0
     assert "Unscripted publishes with the html builder, not dirhtml" in dirhtml.log
+
+
+def test_an_essay_with_its_own_image_may_have_any_title(sites, tmp_path):
+    """No card is drawn for it, so no card font needs the title's characters."""
+    files = {
+        "posts/2024/pictured.md": post("date: 2024-03-14\nimage: cover.png", "\n# The \U00013080 Eye\n\nText.\n"),
+        "posts/2024/cover.png": PNG,
+    }
+    build = sphinx_build(sites.make(files), tmp_path / "out")
+    assert build.returncode == 0, build.log
+
+
+def test_a_tagline_no_card_font_can_draw_stops_the_build(sites, tmp_path):
+    conf = (
+        (ROOT / "conf.py")
+        .read_text()
+        .replace(
+            'tagline = "Intimacy, without the performance."',
+            'tagline = "Intimacy \u2d5c\u2d49\u2d3c\u2d49\u2d4f\u2d30\u2d56"',
+        )
+    )
+    build = sphinx_build(sites.make({"conf.py": conf}), tmp_path / "out")
+    assert build.returncode != 0
+    assert "conf.py:1: ERROR: the tagline 'Intimacy" in build.log, build.log
+    assert "(U+2D5C TIFINAGH LETTER YAT)" in build.log and "Traceback" not in build.log
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()], "something was published"

@@ -10,7 +10,7 @@ Layers by stage; each imports only the ones above it in this list, never a sibli
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
-Templates and fonts live with the package (``templates/``, ``static/``).
+Templates and web fonts live with the package (``templates/``, ``static/``); the cards' fonts in ``fonts/``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ By structure, not by a list of refused cases:
   allows, with its line; a writer's private ``<!-- comments -->`` are removed
   from every page here, silently, so no page, feed or search index holds them;
 * an essay has exactly one ``#`` title, and defines no label the site's own
-  pages use.
+  pages use; a title its social card will show must be drawable by the card
+  fonts (no empty boxes).
 
 Problems go to ``PROBLEMS`` with file and line; the build stops before writing.
 """
@@ -34,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from unscripted.core import cards
 from unscripted.core.frontmatter import image_kind
 from unscripted.core.html_policy import excerpt, raw_html_problems, source_line, without_comments
 from unscripted.core.model import is_reserved_label
@@ -84,10 +86,19 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
     if settings.file_insertion_enabled or settings.raw_enabled:
         report(None, "was read with file insertion or raw input switched on (a docutils.conf?); remove that setting")
     if docname in build_state(app).sources:
+        _check_title_glyphs(doctree, build_state(app).sources[docname].image, report)
         _check_structure(doctree, report)
         _check_raw_html(doctree, report)
         _check_files(app, doctree, report)
     PROBLEMS(env).setdefault(docname, []).extend(found)
+
+
+def _check_title_glyphs(doctree: nodes.document, own_image: str | None, report) -> None:
+    """An essay without its own image gets a drawn card: every character must be in a card font."""
+    title = next((section[0] for section in doctree.findall(nodes.section)), None)
+    if title is not None and not own_image and (missing := cards.missing_glyphs(title.astext())):
+        alternative = "write them differently, give the essay its own `image:`, or "
+        report(title, cards.missing_glyphs_advice(missing, "the title", alternative))
 
 
 def _check_structure(doctree: nodes.document, report) -> None:

@@ -5,10 +5,14 @@
   if it has one, else a 1200x630 card drawn by ``core.cards`` with the essay's
   title; the site's own card for other pages.
 
-Everything is drawn with Pillow from the package's own fonts, so nothing is
-fetched. Cards are drawn in a separate process while Sphinx writes the pages
-(a build uses one core; the card worker the other), and only when what they
-are drawn from (title, name, tagline, colours, fonts, code) changed.
+Everything is drawn from the package's own fonts (``unscripted/fonts``, in any
+script), so nothing is fetched and no system font is used. Cards are drawn in a
+separate process while Sphinx writes the pages (a build uses one core; the card
+worker the other), and only when what they are drawn from (title, language,
+name, tagline, colours, fonts, code, the drawing libraries) changed.
+
+A character no card font has stops the build before anything is written: in a
+title, at reading (``read.boundary``); in the name or tagline, here.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from sphinx.environment import BuildEnvironment
 
 from unscripted.core import cards
 from unscripted.core.model import CARDS, SITE_CARD
+from unscripted.core.problems import Problem
 from unscripted.infra.files import Fingerprints, code_digest, prune, write_if_changed
 from unscripted.infra.state import PerBuild
+from unscripted.infra.strict import stop_build
 from unscripted.read.state import publishing, site_of
 
 CARD_FILES = ("*.png", "*.jpg", "*.jpeg", "*.webp", "*.gif")
@@ -40,7 +46,7 @@ class CardWork:
     fingerprints: Fingerprints | None = None
     expected: set[str] = field(default_factory=set)  # every preview this build publishes
     pool: concurrent.futures.ProcessPoolExecutor | None = None
-    jobs: list[concurrent.futures.Future] = field(default_factory=list)
+    jobs: dict[concurrent.futures.Future, str] = field(default_factory=dict)  # each drawing -> its source
 
 
 card_work = PerBuild(CardWork)
@@ -51,10 +57,26 @@ def icon_links(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     context["unscripted_icons"] = {name: pathto(name, resource=True) for name in cards.ICON_SIZES}
 
 
+DRAWING_LIBRARIES = ("pillow", "uharfbuzz", "python-bidi")
+
+
 @functools.cache
 def drawing_digest() -> str:
-    """Everything a drawing depends on besides its text: fonts and code (in ``code_digest``), Pillow."""
-    return hashlib.sha256(f"{code_digest()} {importlib.metadata.version('pillow')}".encode()).hexdigest()
+    """Everything a drawing depends on besides its text: the card fonts and the code (both in
+    ``code_digest``, which reads every file of the package), the libraries that shape and draw."""
+    versions = " ".join(f"{name}=={importlib.metadata.version(name)}" for name in DRAWING_LIBRARIES)
+    return hashlib.sha256(f"{code_digest()} {versions}".encode()).hexdigest()
+
+
+def check_site_text(name: str, tagline: str) -> None:
+    """The publication's name and tagline are on every card: each character must be in a card font."""
+    problems = [
+        Problem("conf.py", None, cards.missing_glyphs_advice(missing, f"the {what} {text!r}", "change it, or "))
+        for what, text in (("name (project)", name), ("tagline", tagline))
+        if (missing := cards.missing_glyphs(text))
+    ]
+    if problems:
+        stop_build(problems, "nothing was written")
 
 
 def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
@@ -63,6 +85,7 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
         return
     config, site, work = app.config, site_of(app), card_work(app)
     style = (config.project, config.html_context.get("tagline", ""), config.unscripted_colours)
+    check_site_text(*style[:2])
     work.fingerprints = Fingerprints(app, "previews")
     work.expected = {SITE_CARD} | {essay.card_path for essay in site.essays.values()}
     jobs = []
@@ -74,14 +97,19 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
             write_if_changed(target, image.read_bytes())  # the writer's own image, as it is
             continue
         title = essay.title if essay else None
-        if work.fingerprints.changed(str(docname), title, style, drawing_digest()) or not target.is_file():
-            jobs.append((str(target), title, *style, str(cards.FONTS)))
+        # The front matter has no language yet; once it has, pass the essay's BCP 47 tag here
+        # (it picks Chinese, Japanese or Korean glyph forms, and right-to-left for Arabic, Hebrew...).
+        language = None
+        fingerprint = (title, language, style, drawing_digest())
+        if work.fingerprints.changed(str(docname), *fingerprint) or not target.is_file():
+            source = essay.source.path if essay else "conf.py"
+            jobs.append((source, (str(target), title, *style, str(cards.FONTS), language)))
     if jobs:
         # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process,
-        # and core.cards imports Pillow only, so the worker stays small.
+        # and core.cards imports only Pillow, HarfBuzz and python-bidi, so the worker stays small.
         context = multiprocessing.get_context("spawn")
         work.pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context)
-        work.jobs = [work.pool.submit(cards.draw_card_file, *job) for job in jobs]
+        work.jobs = {work.pool.submit(cards.draw_card_file, *job): source for source, job in jobs}
 
 
 def finish_images(app: Sphinx, exception: Exception | None) -> None:
@@ -96,8 +124,14 @@ def finish_images(app: Sphinx, exception: Exception | None) -> None:
             path = Path(app.outdir, name)
             if icons.changed(name, colours, config.project, drawing_digest()) or not path.is_file():
                 write_if_changed(path, cards.icon_bytes(name, colours, config.project[0], cards.FONTS))
-        for job in work.jobs:
-            job.result()  # re-raises a failed drawing here
+        problems = []
+        for job, source in work.jobs.items():
+            try:
+                job.result()  # re-raises a failed drawing here
+            except cards.MissingGlyphs as error:  # what the fonts' character maps promised, shaping did not keep
+                problems.append(Problem(source, None, f"its social card cannot be drawn: {error}"))
+        if problems:
+            stop_build(problems, "the site is incomplete")
         prune(Path(app.outdir), CARDS, work.expected, CARD_FILES)
         if work.fingerprints is not None:
             work.fingerprints.save()

@@ -1,0 +1,111 @@
+"""Web fonts: every script an essay may use has an intentional face, and a page downloads
+only the cuts its text needs (an English page: the latin ones it always had)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, sphinx_build
+
+CSS = ROOT / "_static" / "unscripted.css"
+WEB_FONTS = ROOT / "unscripted" / "static" / "fonts"
+LATIN = {f"source-serif-4-latin-{weight}-{style}.woff2" for weight in (400, 600) for style in ("normal", "italic")}
+SAMPLES = {  # a paragraph in each script, and the file it must bring
+    "source-serif-4-cyrillic-400-normal.woff2": "Заметки о близости и о том, как нас видят.",
+    "source-serif-4-greek-400-normal.woff2": "Σημειώσεις για την οικειότητα.",
+    "source-serif-4-vietnamese-400-normal.woff2": "Những ghi chép về sự gần gũi.",
+    "source-serif-4-latin-ext-400-normal.woff2": "Łódź, Żółć i Škoda.",
+    "noto-naskh-arabic-arabic-400-normal.woff2": "ملاحظات عن القرب.",
+    "noto-serif-hebrew-hebrew-400-normal.woff2": "הערות על קרבה.",
+    "noto-serif-devanagari-devanagari-400-normal.woff2": "निकटता पर टिप्पणियाँ।",
+}
+
+
+def font_faces() -> list[dict[str, str]]:
+    faces = []
+    for block in re.findall(r"@font-face\s*{([^}]*)}", CSS.read_text()):
+        faces.append(dict(re.findall(r"([a-z-]+):\s*([^;]+);", block)))
+    return faces
+
+
+@pytest.mark.fast
+def test_every_face_is_served_licensed_and_limited_to_its_characters():
+    faces = font_faces()
+    used = {re.search(r'url\("fonts/([^"]+)"\)', face["src"]).group(1) for face in faces}
+    assert used == {path.name for path in WEB_FONTS.glob("*.woff2")}, "a face without a file, or a file no face uses"
+    assert all("unicode-range" in face and face["font-display"] == "swap" for face in faces)
+    families = {face["font-family"].strip('"') for face in faces}
+    assert families == {"Source Serif 4", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari"}
+    for family in families:
+        assert (WEB_FONTS / f"{family.replace(' ', '')}-OFL.txt").is_file(), family
+    # Every style today's essays use, in every cut of Source Serif 4.
+    serif = [face for face in faces if face["font-family"] == '"Source Serif 4"']
+    assert len(serif) == 6 * 4
+    # Scripts without italics: the italic face is the upright file, so emphasis never fakes a slant.
+    for face in faces:
+        if face["font-family"] != '"Source Serif 4"' and face["font-style"] == "italic":
+            assert "-normal.woff2" in face["src"], face
+
+
+def fonts_requested(browser, url: str) -> set[str]:
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+    finally:
+        context.close()
+    return {u.rsplit("/", 1)[1] for u in requested if u.endswith(".woff2")}
+
+
+def test_english_pages_download_no_extra_font(site, served_site, browser):
+    for path in site.html_pages:
+        assert fonts_requested(browser, served_site + path) <= LATIN, path
+
+
+def test_each_script_is_drawn_in_its_own_face(sites, tmp_path, browser):
+    """Chromium's own account of the fonts it drew each paragraph with (DevTools' platform fonts)."""
+    from tools import serve
+
+    body = "\n\n".join(["# Many Scripts", "An English paragraph.", *SAMPLES.values(), "*بالعالم*", "بالعالم"])
+    essay = f"---\ndate: 2024-03-14\n---\n\n{body}\n"
+    build = sphinx_build(sites.make({"posts/2024/scripts.md": essay}), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[1]))
+    try:
+        with serve(tmp_path / "out") as url:
+            page.goto(url + "posts/2024/scripts.html", wait_until="networkidle")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            emphasis, plain = (paragraph.screenshot() for paragraph in page.locator("article section > p").all()[-2:])
+        devtools = context.new_cdp_session(page)
+        devtools.send("DOM.enable")
+        devtools.send("CSS.enable")
+        root = devtools.send("DOM.getDocument")["root"]["nodeId"]
+        drawn = {}
+        for node in devtools.send("DOM.querySelectorAll", {"nodeId": root, "selector": "article section > p"})[
+            "nodeIds"
+        ]:
+            text = devtools.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+            fonts = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            # The face that drew most of the paragraph's glyphs (spaces and punctuation may be Latin).
+            drawn[re.sub(r"<[^>]+>", "", text)] = max(fonts, key=lambda font: font["glyphCount"])["postScriptName"]
+    finally:
+        context.close()
+    assert set(SAMPLES) <= set(requested)
+    assert emphasis == plain, "Arabic emphasis is drawn slanted"
+    expected = {
+        "An English paragraph.": "SourceSerif4-Regular",
+        **{text: "SourceSerif4-Regular" for name, text in SAMPLES.items() if name.startswith("source-serif")},
+        SAMPLES["noto-naskh-arabic-arabic-400-normal.woff2"]: "NotoNaskhArabic-Regular",
+        SAMPLES["noto-serif-hebrew-hebrew-400-normal.woff2"]: "NotoSerifHebrew-Regular",
+        SAMPLES["noto-serif-devanagari-devanagari-400-normal.woff2"]: "NotoSerifDevanagari-Regular",
+        "بالعالم": "NotoNaskhArabic-Regular",  # emphasised or not: upright, never a slanted fake
+    }
+    assert drawn == expected
