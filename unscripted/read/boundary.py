@@ -32,6 +32,9 @@ ELEMENTS = {
         ("base", "meta", "link", "form", "style"),
         "raw HTML <base>, <meta>, <link>, <form> and <style> are not allowed in an essay",
     ),
+    # The e-books could not keep it: HTML parsers lowercase SVG's attributes (viewBox).
+    "svg": "inline <svg> cannot go into the essay's e-book; save the drawing as an .svg file next to "
+    "the essay and show it as an image: ![what it shows](drawing.svg)",
 }
 LINKS = ("href", "action", "formaction", "cite", "xlink:href")  # followed when clicked
 RESOURCES = ("src", "srcset", "poster", "data", "background")  # fetched with the page
