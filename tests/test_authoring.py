@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from conftest import ROOT, sphinx_build
@@ -165,6 +168,13 @@ BAD_INPUT = [
         "link to them instead",
     ),
     (
+        "inline svg",  # its e-book could not keep it
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\n<svg viewBox="0 0 2 1"><rect/></svg>\n')},
+        "posts/2024/bad.md",
+        9,
+        "save the drawing as an .svg file",
+    ),
+    (
         "missing image",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](cover.png)\n")},
         "posts/2024/bad.md",
@@ -243,7 +253,12 @@ def test_production_leaves_drafts_and_scheduled_essays_out_of_everything(sites, 
     assert "draft: posts/2024/private.md is not published" in build.log
     files = build.files()
     assert "essays/drafts.html" not in files
-    for name, content in files.items():  # pages, listings, feeds, search index, everything
+    for name, content in list(files.items()):  # what the e-books hold, uncompressed
+        if name.endswith(".epub"):
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                files.update({f"{name}!{entry}": book.read(entry) for entry in book.namelist()})
+    assert len([name for name in files if name.startswith("books/")]) > 10
+    for name, content in files.items():  # pages, listings, feeds, search index, e-books, everything
         for leak in (b"Private Draft", b"Scheduled Essay", b"private.html", b"later.html", b"secret-tag", b"later-tag"):
             assert leak not in content, f"{leak!r} in {name}"
 
@@ -302,7 +317,13 @@ def test_numbers_and_hashes_are_fine_in_labels_and_titles(sites, tmp_path):
 def test_a_site_with_no_essays_yet_still_has_every_destination(sites, tmp_path):
     build = sphinx_build(sites.make({}), tmp_path / "out")
     assert build.returncode == 0, build.log
-    for page in ("essays.html", "essays/tag.html", "essays/archive.html", "essays/category.html"):
+    for page in (
+        "essays.html",
+        "essays/tag.html",
+        "essays/archive.html",
+        "essays/category.html",
+        "books/unscripted.epub",
+    ):
         assert build.exists(page), page
     assert "Nothing here yet" in build.page("essays/tag.html").text()
 
