@@ -274,6 +274,12 @@ def test_preview_shows_drafts_and_scheduled_essays_marked_as_such(sites, tmp_pat
     assert badges["A Private Draft"] == "Draft"
     assert badges["A Scheduled Essay"] == "Scheduled"
     assert build.page("posts/2024/private.html").css_first(".post-header .draft-badge").text() == "Draft"
+    # E-books hold what would be published: neither the draft nor the scheduled essay has one.
+    assert not build.page("posts/2024/private.html").css(".essay-books")
+    assert build.page("posts/2024/the-quiet-lie.html").css(".essay-books a")
+    assert sorted(p.name for p in (tmp_path / "out/books").rglob("*.epub")) == ["the-quiet-lie.epub", "unscripted.epub"]
+    with zipfile.ZipFile(tmp_path / "out/books/unscripted.epub") as book:
+        assert not [name for name in book.namelist() if "private" in name or "later" in name]
 
 
 def test_a_scheduled_essay_appears_once_its_date_has_come(sites, tmp_path):

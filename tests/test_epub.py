@@ -306,21 +306,30 @@ def test_two_clean_builds_make_the_same_books(rich, tmp_path):
 
 
 def test_a_book_is_remade_only_when_what_it_is_made_from_changes(rich):
-    """A rebuild with nothing changed leaves even a tampered book alone (its fingerprint holds);
-    an essay's book the collected book cannot read is remade."""
+    """A rebuild with nothing changed leaves even tampered books alone (their fingerprints
+    hold), but an essay's book that the collected book cannot read is remade."""
     collected, essay = rich.outdir / COLLECTED, rich.outdir / ESSAY_BOOK
     originals = collected.read_bytes(), essay.read_bytes()
-    collected.write_bytes(b"not remade")
-    essay.write_bytes(b"not a book")
+
+    def rebuild() -> None:
+        again = sphinx_build(rich.srcdir, rich.outdir, doctreedir=rich.outdir.parent / "doctrees")
+        assert again.returncode == 0, again.log
+
+    with zipfile.ZipFile(io.BytesIO(originals[1])) as book:
+        files = {name: book.read(name) for name in book.namelist() if name != "mimetype"}
+    variant = ebooks.zip_files({**files, "EPUB/cover.png": picture((0, 0, 0), "PNG")}, ebooks.ZIP_EPOCH)
     try:
-        again = sphinx_build(rich.srcdir, rich.outdir, doctreedir=rich.outdir.parent / "doctrees")
-        assert again.returncode == 0, again.log
-        assert essay.read_bytes() == originals[1]
-        assert collected.read_bytes() == originals[0]  # remade: one of its essays' books changed
+        essay.write_bytes(variant)  # still a book the collected one can read
+        rebuild()
+        assert essay.read_bytes() == variant
+        assert collected.read_bytes() == originals[0]  # remade (an essay's book changed), the same
         collected.write_bytes(b"not remade")
-        again = sphinx_build(rich.srcdir, rich.outdir, doctreedir=rich.outdir.parent / "doctrees")
-        assert again.returncode == 0, again.log
+        rebuild()
         assert collected.read_bytes() == b"not remade"
+        essay.write_bytes(b"not a book")  # a new stamp: the collected book is remade, and needs it
+        rebuild()
+        assert essay.read_bytes() == originals[1]
+        assert collected.read_bytes() == originals[0]
     finally:
         collected.write_bytes(originals[0])
         essay.write_bytes(originals[1])
