@@ -23,6 +23,7 @@ BAND = 32  # the card's band, scaled to the page
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 TITLE_SIZE, TITLE_LEADING = 200, 1.1
 TITLE_TOP = 900  # the title's first baseline
+PALETTE = 32
 
 RGB = tuple[int, int, int]
 
@@ -71,6 +72,9 @@ def draw_cover(
         draw.text(
             (MARGIN, hairline + 110 + number * 80), line, font=face(ITALIC, 64), fill=mix(ink, paper, 0.68), anchor="ls"
         )
+    # Paper, three colours and their anti-aliased edges: 32 colours look the same and take a
+    # third of the bytes (drawn once per style; the collected book keeps it).
+    image = image.quantize(PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=9, optimize=False)  # IHDR, IDAT, IEND: stable bytes
+    image.save(buffer, format="PNG", compress_level=9, optimize=False)  # no metadata chunks: stable bytes
     return buffer.getvalue()
