@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Puts the system tools the test suite drives in place: Chromium (axe-core,
-# Lighthouse, screenshots), a Java runtime (the Nu HTML Checker), libfaketime
-# (the reproducibility test), shellcheck (for actionlint) and Node.js/npm
-# (the checkers themselves).
+# Lighthouse, screenshots), Java (the Nu HTML Checker; a JDK, to run the
+# e-book checker's launcher from its source), EPUBCheck (the e-books),
+# libfaketime (the reproducibility test), shellcheck (for actionlint) and
+# Node.js/npm (the checkers themselves).
 #
 # As root on Debian or Ubuntu (CI) it installs them with apt. Elsewhere it
 # uses Playwright's own Chromium if there is no system one, and otherwise
@@ -12,7 +13,8 @@ set -euo pipefail
 missing=()
 have_chromium() { command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "${UNSCRIPTED_CHROMIUM:-}" ]; }
 have_chromium || missing+=(chromium)
-command -v java >/dev/null || missing+=(default-jre-headless)
+command -v java >/dev/null && command -v javac >/dev/null || missing+=(default-jdk-headless)
+[ -f "${UNSCRIPTED_EPUBCHECK_JAR:-/usr/share/java/epubcheck.jar}" ] || missing+=(epubcheck)
 command -v faketime >/dev/null || missing+=(faketime)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v npm >/dev/null || missing+=(nodejs npm)
@@ -40,7 +42,10 @@ if [ -n "$remaining" ]; then
   if command -v apt-get >/dev/null; then
     echo "Install them with:  sudo apt-get install -y $remaining" >&2
   elif command -v brew >/dev/null; then
-    echo "Install them with:  brew install ${remaining//default-jre-headless/openjdk}" >&2
+    echo "Install them with:  brew install ${remaining//default-jdk-headless/openjdk}" >&2
+    case " $remaining " in
+      *" epubcheck "*) echo "then set UNSCRIPTED_EPUBCHECK_JAR to the epubcheck.jar that Homebrew installed" >&2 ;;
+    esac
   else
     echo "Install them with your system's package manager, then run make test again." >&2
   fi

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from conftest import ROOT, sphinx_build
@@ -169,6 +172,13 @@ BAD_INPUT = [
         "link to it instead",
     ),
     (
+        "inline svg",  # its e-book could not keep it
+        {"posts/2024/bad.md": post("date: 2024-03-14", BODY + '\n<svg viewBox="0 0 2 1"><rect/></svg>\n')},
+        "posts/2024/bad.md",
+        9,
+        "export it as a PNG or WebP image",
+    ),
+    (
         "missing image",
         {"posts/2024/bad.md": post("date: 2024-03-14", BODY + "\n![A cover](cover.png)\n")},
         "posts/2024/bad.md",
@@ -254,7 +264,12 @@ def test_production_leaves_drafts_and_scheduled_essays_out_of_everything(sites, 
     assert "draft: posts/2024/private.md is not published" in build.log
     files = build.files()
     assert "essays/drafts.html" not in files
-    for name, content in files.items():  # pages, listings, feeds, search index, everything
+    for name, content in list(files.items()):  # what the e-books hold, uncompressed
+        if name.endswith(".epub"):
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                files.update({f"{name}!{entry}": book.read(entry) for entry in book.namelist()})
+    assert len([name for name in files if name.startswith("books/")]) > 10
+    for name, content in files.items():  # pages, listings, feeds, search index, e-books, everything
         for leak in (b"Private Draft", b"Scheduled Essay", b"private.html", b"later.html", b"secret-tag", b"later-tag"):
             assert leak not in content, f"{leak!r} in {name}"
 
@@ -270,6 +285,12 @@ def test_preview_shows_drafts_and_scheduled_essays_marked_as_such(sites, tmp_pat
     assert badges["A Private Draft"] == "Draft"
     assert badges["A Scheduled Essay"] == "Scheduled"
     assert build.page("posts/2024/private.html").css_first(".post-header .draft-badge").text() == "Draft"
+    # E-books hold what would be published: neither the draft nor the scheduled essay has one.
+    assert not build.page("posts/2024/private.html").css(".essay-books")
+    assert build.page("posts/2024/the-quiet-lie.html").css(".essay-books a")
+    assert sorted(p.name for p in (tmp_path / "out/books").rglob("*.epub")) == ["the-quiet-lie.epub", "unscripted.epub"]
+    with zipfile.ZipFile(tmp_path / "out/books/unscripted.epub") as book:
+        assert not [name for name in book.namelist() if "private" in name or "later" in name]
 
 
 def test_a_scheduled_essay_appears_once_its_date_has_come(sites, tmp_path):
@@ -313,7 +334,13 @@ def test_numbers_and_hashes_are_fine_in_labels_and_titles(sites, tmp_path):
 def test_a_site_with_no_essays_yet_still_has_every_destination(sites, tmp_path):
     build = sphinx_build(sites.make({}), tmp_path / "out")
     assert build.returncode == 0, build.log
-    for page in ("essays.html", "essays/tag.html", "essays/archive.html", "essays/category.html"):
+    for page in (
+        "essays.html",
+        "essays/tag.html",
+        "essays/archive.html",
+        "essays/category.html",
+        "books/unscripted.epub",
+    ):
         assert build.exists(page), page
     assert "Nothing here yet" in build.page("essays/tag.html").text()
 

@@ -13,6 +13,7 @@ NAVIGATION = {
     "Archive": "essays/archive.html",
     "About": "about.html",
     "Feed": "essays/atom.xml",
+    "E-book": "books/unscripted.epub",
 }
 
 

@@ -11,6 +11,7 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,26 @@ def program(name: str, package: str) -> str:
     found = shutil.which(name)
     require(found is not None, name, f"sudo apt-get install {package}")
     return found
+
+
+# Debian's epubcheck package (EPUBCheck 4.2, EPUB 3.2 rules). Its /usr/bin/epubcheck is the jar
+# itself, run through binfmt_misc, which containers often lack: the jar is run with java.
+EPUBCHECK_JAR = Path(os.environ.get("UNSCRIPTED_EPUBCHECK_JAR", "/usr/share/java/epubcheck.jar"))
+
+
+def epubcheck(books: list[Path]) -> subprocess.CompletedProcess:
+    """EPUBCheck over *books* in one JVM (``EpubCheckMany.java``, run as a source file: needs a JDK)."""
+    require(EPUBCHECK_JAR.is_file(), f"EPUBCheck ({EPUBCHECK_JAR})", "sudo apt-get install epubcheck")
+    java = program("java", "default-jdk-headless")
+    program("javac", "default-jdk-headless")  # java runs a source file only with the JDK's compiler
+    command = [
+        java,
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        str(EPUBCHECK_JAR),
+        str(Path(__file__).with_name("EpubCheckMany.java")),
+    ]
+    return subprocess.run([*command, *map(str, books)], capture_output=True, text=True, timeout=600, check=False)
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):

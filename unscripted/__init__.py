@@ -2,11 +2,13 @@
 
 Layers by stage; each imports only the ones above it in this list, never a sibling output::
 
-    core/      pure Python: front matter, the site model and its naming rules, words, cards, base URL
+    core/      pure Python: front matter, the site model and its naming rules, words, cards, covers,
+               the EPUB format, base URL
     infra/     Sphinx plumbing, no essays: state stores, fingerprints, strictness, output folder, fragments
     read/      discovery and validation, the read boundary, essays as read, ABlog's bridge
     rebuild    which pages an edit touches (the model, never an output)
-    write/     one module per output: listings, feeds, essay page, navigation, metadata, sitemap, images, CSP
+    write/     one module per output: listings, feeds, e-books, essay page, navigation, metadata, sitemap,
+               images, CSP
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
@@ -30,7 +32,7 @@ from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays
 from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import csp, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
 from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
@@ -124,6 +126,7 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", listings.save_fingerprints)
     on("build-finished", feeds.write_feeds)
     on("build-finished", images.finish_images)
+    on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover
     on("build-finished", sitemap.write_sitemap, priority=600)
     on("build-finished", rebuild.remove_stale_pages, priority=700)
     on("build-finished", output.remove_empty_sources, priority=800)

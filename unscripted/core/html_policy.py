@@ -83,6 +83,11 @@ def _tag_problems(name: str, attributes: str) -> list[str]:
             f"<{name}> embeds another site's player in the page; link to it instead, "
             "e.g. [Watch “the title” on its site](https://…)"
         ]
+    if name == "svg":
+        return [
+            "inline <svg> is not allowed (a drawing can carry scripts and files from elsewhere); export it as a "
+            "PNG or WebP image next to the essay and show it: ![what it shows](drawing.png)"
+        ]
     if name == "img":
         return ["<img> in raw HTML is not allowed; use Markdown, ![what it shows](picture.jpg), next to the essay"]
     if name == "a":

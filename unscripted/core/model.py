@@ -28,6 +28,9 @@ FEED_FORMATS = (
 )
 CARDS = "social"  # social/<docname>.png (or the essay's own image), social/site.png
 SITE_CARD = f"{CARDS}/site.png"
+# E-books: books/<docname>.epub for each published essay, books/<site>.epub for them all.
+BOOKS = "books"
+EPUB_MEDIA_TYPE = "application/epub+zip"
 # Pages Sphinx itself makes; never an essay's name, never in the sitemap.
 SPHINX_PAGES = frozenset({"search", "genindex", "404"})
 # Labels the site's own pages answer to: Sphinx's, the site's pages, and ABlog's
@@ -97,6 +100,11 @@ class Essay:
         """Where its social preview is published: its own image, else a drawn card."""
         suffix = PurePosixPath(self.source.image).suffix.lower() if self.source.image else ".png"
         return f"{CARDS}/{self.docname}{suffix}"
+
+    @property
+    def book_path(self) -> str:
+        """Where its e-book is published (only once it is published)."""
+        return f"{BOOKS}/{self.docname}.epub"
 
 
 @dataclass(frozen=True)
@@ -340,6 +348,16 @@ class Site:
                     Feed(collection.docname, f"{title}: essays {label} “{collection.name}”", collection.essays)
                 )
         return feeds
+
+    def published(self, now: dt.datetime) -> tuple[str, ...]:
+        """The published essays, newest first: what readers may take away as e-books."""
+        return tuple(d for d in self.newest_first if self.essays[d].status(now) == "published")
+
+    @cached_property
+    def collected_book_path(self) -> str:
+        """The one e-book of every published essay, named after the publication (it is what
+        readers' devices show); it exists even before the first essay, as the feeds do."""
+        return f"{BOOKS}/{slugify(self.settings.title) or 'essays'}.epub"
 
     def feed_links(self, listing: str, title: str) -> list[dict[str, str]]:
         """The feeds of a listing page, for ``<link rel="alternate">`` and visible links."""

@@ -1,5 +1,5 @@
-"""An essay's own page: byline and content note under the title; related essays
-and its older and newer neighbours after it.
+"""An essay's own page: byline and content note under the title; links to its
+e-books, related essays and its older and newer neighbours after it.
 
 The byline (date, author, reading time, category, tags) and the content note
 are part of the essay, so a phone reader sees them without opening the drawer,
@@ -15,7 +15,8 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from unscripted.core.html_policy import sanitize
-from unscripted.read.state import site_of
+from unscripted.core.model import EPUB_MEDIA_TYPE
+from unscripted.read.state import build_state, site_of
 from unscripted.write.entries import entries, entry, report_removed
 
 
@@ -47,10 +48,19 @@ def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict
         return
     pathto = context["pathto"]
     older, newer = site.neighbours[pagename]
+    essay = site.essays[pagename]
+    books = None
+    if essay.status(build_state(app).now) == "published":  # drafts and scheduled essays have none
+        books = {
+            "essay": pathto(essay.book_path, resource=True),
+            "collected": pathto(site.collected_book_path, resource=True),
+            "type": EPUB_MEDIA_TYPE,
+        }
     context["unscripted_after_article"] = Markup(
         app.builder.templates.render(
             "unscripted/post-footer.html",
             {
+                "books": books,
                 "related": entries(app, site.related[pagename], pagename),
                 "older": {"url": pathto(older), "title": site.essays[older].title} if older else None,
                 "newer": {"url": pathto(newer), "title": site.essays[newer].title} if newer else None,

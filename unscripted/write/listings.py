@@ -16,7 +16,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from unscripted.core.model import Catalog, Collection, Site, chunked, page_name
+from unscripted.core.model import EPUB_MEDIA_TYPE, Catalog, Collection, Site, chunked, page_name
 from unscripted.infra.files import Fingerprints
 from unscripted.infra.state import PerBuild
 from unscripted.read.directives import latest_essays
@@ -94,7 +94,8 @@ def collection_pages(app: Sphinx, site: Site, collection: Collection, title: str
     chunks = chunked(collection.essays, site.settings.page_size)
     for number, chunk in enumerate(chunks, start=1):
         shown = [(docname, site.essays[docname].appearance(now)) for docname in chunk]
-        inputs = (title, number, len(chunks), len(collection.essays), feed, shown)
+        book = site.collected_book_path if collection == site.all_essays else None
+        inputs = (title, number, len(chunks), len(collection.essays), feed, book, shown)
 
         def context(number=number, chunk=chunk) -> dict:
             return collection_context(app, site, collection, title, number, len(chunks), chunk, feed=feed)
@@ -123,6 +124,10 @@ def collection_context(
         "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
         "unscripted_listing": True,
         "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
+        # All essays also come as one e-book.
+        "unscripted_page_book": (
+            {"path": site.collected_book_path, "type": EPUB_MEDIA_TYPE} if collection == site.all_essays else None
+        ),
     }
 
 
