@@ -173,7 +173,6 @@ print("code <here>")
 """
 DRAFT = "---\ndate: 2025-01-05\ndraft: true\n---\n\n# A Private Draft\n\nDRAFT-MARKER-TEXT.\n"
 SCHEDULED = "---\ndate: 2026-09-01\n---\n\n# A Later Essay\n\nSCHEDULED-MARKER-TEXT.\n"
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10"><circle r="4"/></svg>'
 
 
 def picture(colour: tuple[int, int, int], kind: str) -> bytes:

@@ -15,7 +15,8 @@ import lxml.html
 # (entries and chapters have their own), permalinks, the byline.
 NOT_CONTENT_CLASSES = ("headerlink", "post-header")
 NOT_CONTENT = " | ".join(
-    [".//h1"] + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
+    [".//h1"]
+    + [f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in NOT_CONTENT_CLASSES]
 )
 
 
