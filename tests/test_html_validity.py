@@ -29,9 +29,10 @@ def describe(site, message: dict) -> str:
     return f"{where}: {message['message']}\n    {message.get('extract', '').strip()}"
 
 
-@pytest.mark.parametrize("which", ["site", "many"])
+@pytest.mark.parametrize("which", ["site", "many", "multilingual"])
 def test_every_page_has_no_html_errors(request, which):
-    """The publication, and a generated site with pagination, related essays and neighbours."""
+    """The publication, a generated site with pagination, related essays and neighbours, and
+    essays in many languages and scripts using every common MyST feature."""
     site = request.getfixturevalue(which)
     pages = [str(site.outdir / path) for path in site.html_pages]
     messages = vnu(site, "--errors-only", *pages)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from unscripted.core.html_policy import excerpt
+from unscripted.core.languages import LanguageError, canonical
 from unscripted.core.problems import Problem, ProblemsFound
 
 # key -> what a writer should put there (the README's table says the same).
@@ -30,6 +31,7 @@ SCHEMA: dict[str, str] = {
     "image": "optional: an image file next to the essay, its preview on social sites",
     "draft": "optional: true keeps the essay out of the published site",
     "content_note": "optional: a short note shown before the essay",
+    "language": "optional: the essay's language as a BCP 47 tag (fr, pt-BR, zh-Hans), if not the site's",
 }
 REQUIRED = ("date",)
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
@@ -63,6 +65,7 @@ class EssaySource:
     image: str | None = None
     draft: bool = False
     content_note: str | None = None
+    language: str | None = None  # BCP 47; None: the site's language
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
@@ -161,6 +164,12 @@ def read_essay_source(path: Path, root: Path, *, timezone: ZoneInfo, authors: se
             f"{path.parent.relative_to(root).as_posix()}/ and give its file name",
             key_lines["image"],
         )
+    language = None
+    if "language" in data:
+        try:
+            language = canonical(str(data["language"]))
+        except LanguageError as error:
+            problem(f"`language`: {excerpt(str(error), 120)}", key_lines["language"])
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         problem(f"`draft` must be true or false, not {excerpt(draft)}", key_lines.get("draft"))
@@ -180,6 +189,7 @@ def read_essay_source(path: Path, root: Path, *, timezone: ZoneInfo, authors: se
         image=text_values["image"],
         draft=draft,
         content_note=text_values["content_note"],
+        language=language,
         lines=dict(key_lines),
     )
 
@@ -220,7 +230,19 @@ def _load_yaml(front: str, problem) -> tuple[dict | None, dict[str, int]]:
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
         last = front.count("\n") + 2
-        problem(f"front matter is not valid YAML: {reason}", min(mark.line + 2, last) if mark else 2)
+        line = min(mark.line + 2, last) if mark else 2
+        at = getattr(error, "problem_mark", None)
+        lines = front.split("\n")
+        if at is not None and at.line < len(lines) and "\t" in lines[at.line][: at.column + 1]:
+            problem("a tab character: YAML indents with spaces only; replace the tab with spaces", at.line + 2)
+        elif "mapping values are not allowed" in reason and at is not None:
+            problem(
+                "this value holds a colon followed by a space, which YAML reads as a new key: "
+                'put the whole value in quotes, e.g. description: "Love: a verb"',
+                at.line + 2,
+            )
+        else:
+            problem(f"front matter is not valid YAML: {reason}", line)
         return None, {}
     finally:
         loader.dispose()

@@ -26,6 +26,9 @@ does, Unscripted does itself (reading essays: ``read``; pages and feeds:
    (``read.discovery``), so registration runs with ABlog's clock at the end of time.
 5. ABlog labels each post by its file name at an anchor of the same name,
    which the page does not have; the label here points to the page itself.
+6. ABlog names a collection's page (and its label ``tag-…``) with a slug rule
+   that drops every mark, mangling most scripts; it is handed Unscripted's rule
+   (``core.model.slugify``), so its labels and our pages stay the same names.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 
 import ablog
 import ablog.blog
+import ablog.post
 from ablog.blog import CONFIG, Blog
 from ablog.post import (
     PostDirective,
@@ -53,12 +57,14 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from unscripted.core.model import slugify
 from unscripted.core.problems import Problem
 from unscripted.read.state import ESSAYS, PROBLEMS, build_state
 
 
 def add_ablog(app: Sphinx) -> None:
     """What ABlog's own ``setup()`` registers, less what Unscripted replaces (see 1.)."""
+    ablog.blog.slugify = ablog.post.slugify = slugify  # see 6.
     for name, default, rebuild, *_verify in CONFIG:
         # ABlog accepts one pattern as a string and turns it into a list itself.
         types = frozenset({str, list}) if name == "blog_post_pattern" else ()

@@ -18,6 +18,7 @@ import os
 import pickle
 import posixpath
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +33,7 @@ from unscripted.core.frontmatter import EssaySource, read_essay_source
 from unscripted.core.model import is_reserved_label, slugify
 from unscripted.core.problems import Problem, ProblemsFound
 from unscripted.infra.files import code_digest
+from unscripted.infra.output import folders as output_folders
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state
 
@@ -111,6 +113,7 @@ class ParsedSources:
 
 def scan_essays(app: Sphinx, config: Config) -> None:
     state = build_state(app)
+    state.started = time.monotonic()
     srcdir = Path(app.srcdir)
     timezone = state.timezone = site_timezone(config)
     now = state.now = build_now(config)
@@ -166,6 +169,7 @@ def scan_essays(app: Sphinx, config: Config) -> None:
                     source.date.isoformat(),
                 )
     state.unpublished = [] if config.unscripted_preview else [f"{d}.md" for d in hidden]
+    state.held = {f"{d}.md": sources[d] for d in hidden} if not config.unscripted_preview else {}
     state.used_assets = {
         posixpath.join(posixpath.dirname(source.path), source.image) for source in sources.values() if source.image
     }
@@ -250,6 +254,30 @@ def _walk(tokens):
         yield token
         if token.children:
             yield from _walk(token.children)
+
+
+def summarise(app: Sphinx, exception: Exception | None) -> None:
+    """The build's last line: what readers now have, what is held back, and how long it took."""
+    state, published = build_state(app), output_folders(app)
+    if published.changed is None or state.site is None:
+        return
+    essays = len(state.site.essays)
+    held = sorted((source.date, path) for path, source in state.held.items() if not source.draft)
+    drafts = sum(1 for source in state.held.values() if source.draft)
+    parts = [f"{essays} essay{'' if essays == 1 else 's'}"]
+    if drafts:
+        parts.append(f"{drafts} draft{'' if drafts == 1 else 's'} held back")
+    if held:
+        parts.append(f"{len(held)} scheduled (next: {held[0][1]}, on {held[0][0].date().isoformat()})")
+    seconds = time.monotonic() - state.started
+    logger.info(
+        "Published %s to %s: %d file%s updated, in %.1f s.",
+        ", ".join(parts),
+        published.published,
+        published.changed,
+        "" if published.changed == 1 else "s",
+        seconds,
+    )
 
 
 def hide_unpublished(app: Sphinx) -> None:
