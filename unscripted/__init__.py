@@ -112,6 +112,7 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)
     on("doctree-resolved", essay_page.add_byline)
+    on("doctree-resolved", essay_page.one_id_per_element)
     on("html-collect-pages", listings.listing_pages)
     on("html-collect-pages", output.drop_empty_search_terms)
     on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it

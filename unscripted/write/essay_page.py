@@ -67,6 +67,16 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     section.insert(1, nodes.raw("", html, format="html"))
 
 
+def one_id_per_element(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Furo wraps each table and display formula in a scrolling container and copies the
+    element's ids onto it, so a captioned table's id would appear twice on the page (invalid
+    HTML, and its link would reach the wrapper). The id stays on the element itself."""
+    for wrapper in doctree.findall(nodes.container):
+        if {"table-wrapper", "math-wrapper"} & set(wrapper["classes"]) and wrapper.children:
+            inner = set(wrapper.children[0]["ids"])
+            wrapper["ids"] = [name for name in wrapper["ids"] if name not in inner]
+
+
 def after_the_essay(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     site = site_of(app)
     if pagename not in site.essays:
