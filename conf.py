@@ -69,8 +69,11 @@ myst_heading_anchors = 3
 # Anchors keep every script's letters and marks (MyST's presets drop vowel signs and
 # diacritics, so a link to an Arabic or Hindi heading would point nowhere).
 myst_heading_slug_func = "unscripted.core.model.heading_slug"
-# Essays are published verbatim: quotes stay exactly as the writer typed them.
-smartquotes = False
+# Typographic quotes, apostrophes, dashes (-- and ---) and ellipses, each essay in its
+# own language's quotation marks (unscripted/read/typography.py): the writer's words
+# stay exactly as typed, only the glyphs are typeset. Code and math are never touched.
+smartquotes = True
+smartquotes_action = "qDe"
 
 # -- Blog (ABlog's settings, which Unscripted honours) --------------------------
 
@@ -160,11 +163,12 @@ html_theme_options = {
         "color-brand-primary": unscripted_colours["brand"],
         "color-brand-content": unscripted_colours["brand"],
         "color-brand-visited": unscripted_colours["visited"],
-        # Headings and essays: Source Serif 4 (Latin, Cyrillic, Greek), the Latin-script serifs
-        # readers have while it loads, the served Noto faces, then the reader's own CJK serifs
+        # Headings and essays: Source Serif 4 (Latin, Cyrillic, Greek; served as "Unscripted
+        # Serif", _static/unscripted.css says why), the Latin-script serifs readers have while
+        # it loads, the served Noto faces, then the reader's own CJK serifs
         # (Simplified Chinese here; _static/unscripted.css switches them for ja, ko, zh-Hant) and emoji.
         "font-stack--headings": (
-            "'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
+            "'Unscripted Serif', 'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
             " 'Noto Naskh Arabic', 'Noto Serif Hebrew', 'Noto Serif Devanagari',"
             " 'Noto Serif CJK SC', 'Source Han Serif SC', 'Songti SC', STSong, SimSun,"
             " 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', serif"

@@ -29,10 +29,10 @@ from unscripted.core.mathml import converter_version
 from unscripted.infra import output, strict
 from unscripted.infra.files import code_digest
 from unscripted.infra.state import StateDomain
-from unscripted.read import ablog_bridge, boundary, discovery, essays
+from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
 from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import assets, csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
 from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
@@ -65,6 +65,7 @@ def setup(app: Sphinx) -> dict:
     app.add_domain(StateDomain)
     app.add_source_parser(essays.SafeMystParser, override=True)
     app.add_directive("latest-essays", LatestEssays)
+    app.add_transform(typography.EssaySmartQuotes)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
     app.add_node(essay_page.in_language, html=(essay_page.visit_in_language, essay_page.depart_in_language))
@@ -86,6 +87,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", strict.guard_page_writer)
     on("builder-inited", discovery.hide_unpublished)
     on("builder-inited", boundary.switch_off_file_insertion)
+    on("builder-inited", typography.plan_smart_quotes)
     on("env-get-outdated", discovery.restore_exclude_patterns)
     on("env-get-outdated", rebuild.reread_links_to_removed)
 
@@ -108,6 +110,7 @@ def setup(app: Sphinx) -> dict:
     on("env-updated", images.start_cards, priority=600)  # drawn while pages are written
 
     # -- Writing each page ---------------------------------------------------------------------
+    on("write-started", assets.combine_style_sheets)
     on("missing-reference", ablog_bridge.resolve_blog_label)
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)
@@ -121,6 +124,7 @@ def setup(app: Sphinx) -> dict:
     on("html-page-context", navigation.navigation_context)
     on("html-page-context", essay_page.after_the_essay)
     on("html-page-context", write_math.add_style_sheet)  # after what the page shows is known
+    on("html-page-context", assets.only_what_the_page_uses)  # after every output added its own
     on("html-page-context", csp.add_policy)
     on("html-page-context", essay_page.sanitize_article, priority=900)  # the write boundary
     on("html-page-context", csp.check_head, priority=900)

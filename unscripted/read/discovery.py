@@ -36,6 +36,7 @@ from unscripted.infra.files import code_digest
 from unscripted.infra.output import folders as output_folders
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state
+from unscripted.read.typography import typeset_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def scan_essays(app: Sphinx, config: Config) -> None:
                     f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}",
                 )
             )
-        sources[rel[: -len(".md")]] = source
+        sources[rel[: -len(".md")]] = typeset_front_matter(source, config)
     problems.extend(_collisions(sources.values(), config))
     if problems:
         stop_build(problems, "nothing was built")
