@@ -63,6 +63,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxext.opengraph")
     app.add_domain(StateDomain)
     app.add_source_parser(essays.SafeMystParser, override=True)
+    app.add_source_parser(essays.SafeRSTParser, override=True)
     app.add_directive("latest-essays", LatestEssays)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
@@ -91,8 +92,8 @@ def setup(app: Sphinx) -> dict:
     on("doctree-read", boundary.remove_private_comments, priority=300)
     # Before anything copies nodes (openings, titles): the copies carry the MathML.
     on("doctree-read", read_math.convert_math, priority=310)
+    on("doctree-read", ablog_bridge.read_post_markup, priority=350)  # the {post} text: the excerpt
     on("doctree-read", essays.record_essay, priority=400)
-    on("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
     on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
     on("doctree-read", rebuild.record_references)
 

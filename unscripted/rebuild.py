@@ -74,9 +74,9 @@ def linked_pages(env: BuildEnvironment, docname: str) -> set[str]:
             targets.add(docname_join(docname, path))
         elif kind in {"ref", "myst"} and target in labels:
             targets.add(labels[target][0])
-        elif kind == "myst" and path.endswith(".md"):
+        elif kind == "myst" and path.endswith((".md", ".rst")):
             joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(docname), path)
-            targets.add(posixpath.normpath(joined).removesuffix(".md"))
+            targets.add(posixpath.splitext(posixpath.normpath(joined))[0])
     return targets
 
 

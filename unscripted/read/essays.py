@@ -1,7 +1,9 @@
 """Reading: one ``Essay`` per essay as Sphinx reads it, then the site model once all are read.
 
 * At ``doctree-read``: the title as rendered, the words (for reading time) and
-  the opening paragraph, shortened, for listings (``ESSAYS``).
+  the excerpt for listings and feeds (``ESSAYS``): the opening paragraph,
+  shortened; or, as in ABlog, the text of the ``{post}`` directive, or the
+  number of opening paragraphs the essay's ``excerpt`` asks for (0: none).
 * At ``env-updated``: each new opening is rendered to HTML once, relative to its
   own page; then the ``Site`` model of this build is made (``BuildState.site``).
 """
@@ -14,6 +16,7 @@ from docutils import nodes
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.parsers import RSTParser
 
 from unscripted.core.html_policy import excerpt, sanitize, source_line
 from unscripted.core.model import Essay, Site, SiteSettings
@@ -21,14 +24,15 @@ from unscripted.core.problems import Problem
 from unscripted.core.text import WORD_RE, count_words
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
-from unscripted.read.state import ESSAYS, PROBLEMS, build_state, publishing
+from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
 FORMULAS = (nodes.math, nodes.math_block)
 
-# docname -> the shortened opening paragraph, until it is rendered (this module)
-OPENINGS: DocumentStore[nodes.paragraph] = DocumentStore("openings")
+# docname -> the excerpt's paragraphs, until they are rendered (this module)
+OPENINGS: DocumentStore[list[nodes.paragraph]] = DocumentStore("openings")
+UNCUT = 10**9  # words: paragraphs a writer chose are never cut
 
 
 def record_essay(app: Sphinx, doctree: nodes.document) -> None:
@@ -39,15 +43,24 @@ def record_essay(app: Sphinx, doctree: nodes.document) -> None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     body = [child for child in section.children if not isinstance(child, nodes.title)] if section else []
-    opening = next((child for child in body if isinstance(child, nodes.paragraph)), None)
+    post_text = POST_TEXTS(env).pop(docname, None)
     ESSAYS(env)[docname] = Essay(
         docname=docname,
         title=section[0].astext() if section else source.title,
         source=source,
         words=_count_words(body),
     )
-    if not source.description and opening is not None:
-        OPENINGS(env)[docname] = shortened(opening, EXCERPT_WORDS)
+    if source.description or source.excerpt == 0:
+        return
+    paragraphs = [child for child in (post_text or body) if isinstance(child, nodes.paragraph)]
+    if source.excerpt is not None:
+        chosen = [shortened(paragraph, UNCUT) for paragraph in paragraphs[: source.excerpt]]
+    elif post_text:
+        chosen = [shortened(paragraph, UNCUT) for paragraph in paragraphs]
+    else:
+        chosen = [shortened(paragraph, EXCERPT_WORDS) for paragraph in paragraphs[:1]]
+    if chosen:
+        OPENINGS(env)[docname] = chosen
 
 
 def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
@@ -126,7 +139,7 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
     renderer = FragmentRenderer(app)
     for docname, opening in sorted(pending.items()):
         # The write boundary, on the excerpt that listings show: allowlisted, or refused.
-        essays[docname].excerpt_html, removed = sanitize(renderer.render([opening], docname))
+        essays[docname].excerpt_html, removed = sanitize(renderer.render(opening, docname))
         path = env.doc2path(docname, base=False)
         text = Path(app.srcdir, path).read_text(encoding="utf-8") if removed else ""
         for snippet in removed:
@@ -150,10 +163,10 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
     )
 
 
-class SafeMystParser(MystParser):
-    """MyST's parser, whose failure on a document becomes a problem named with its file.
+class SafeParsing:
+    """A parser whose failure on a document becomes a problem named with its file.
 
-    Markdown no parser expected (a crash deep in MyST or docutils) stops the build
+    Markup no parser expected (a crash deep in MyST or docutils) stops the build
     like any other mistake, with the file, instead of a Python traceback."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
@@ -166,7 +179,15 @@ class SafeMystParser(MystParser):
             path = env.doc2path(env.docname, base=False).as_posix()
             message = (
                 f"could not be read ({type(error).__name__}: {excerpt(str(error))}); simplify the markup "
-                "around the last change, and report it if the Markdown is ordinary"
+                "around the last change, and report it if the markup is ordinary"
             )
             PROBLEMS(env).setdefault(env.docname, []).append(Problem(path, None, message))
             document.children = []
+
+
+class SafeMystParser(SafeParsing, MystParser):
+    """MyST's parser, safely (``SafeParsing``)."""
+
+
+class SafeRSTParser(SafeParsing, RSTParser):
+    """Sphinx's reStructuredText parser, safely (``SafeParsing``)."""
