@@ -8,7 +8,7 @@ Layers by stage; each imports only the ones above it in this list, never a sibli
     read/      discovery and validation, the read boundary, essays as read, ABlog's bridge
     rebuild    which pages an edit touches (the model, never an output)
     write/     one module per output: listings, feeds, e-books, essay page, navigation, metadata, sitemap,
-               images, CSP
+               images, CSP, aliases (old addresses of moved essays)
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
@@ -32,7 +32,7 @@ from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays
 from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import aliases, csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
 from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
@@ -112,6 +112,7 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", listings.fill_latest_essays)
     on("doctree-resolved", essay_page.add_byline)
     on("html-collect-pages", listings.listing_pages)
+    on("html-collect-pages", aliases.alias_pages)
     on("html-collect-pages", output.drop_empty_search_terms)
     on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
@@ -125,6 +126,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
     on("build-finished", listings.save_fingerprints)
+    on("build-finished", aliases.save_fingerprints)
     on("build-finished", feeds.write_feeds)
     on("build-finished", images.finish_images)
     on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover

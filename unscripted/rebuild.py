@@ -14,7 +14,8 @@ Here, from the site model and what the last build saw:
   fails the build as it would in a clean one;
 * a change to the site's code, configuration, stylesheets or installed packages
   rewrites every page (``read.state.site_fingerprint``);
-* after the build, pages a clean build would not produce are deleted.
+* after the build, pages a clean build would not produce are deleted (an old
+  address that no essay lists any more among them).
 
 Generated pages and files (listings, feeds, cards) keep their own fingerprints
 in their modules. Depends on the model, never on an output.
@@ -132,7 +133,7 @@ def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not publishing(app):
         return
     builder = app.builder
-    pages = set(app.env.found_docs) | site_of(app).generated_pages | SPHINX_PAGES
+    pages = set(app.env.found_docs) | site_of(app).generated_pages | SPHINX_PAGES | set(site_of(app).alias_targets)
     keep = {builder.get_target_uri(page) for page in pages}
     prune(Path(app.outdir), "", keep, ("*.html",))
     images = {f"_images/{dest}" for _, dest in app.env.images.values()}

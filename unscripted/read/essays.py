@@ -19,11 +19,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.parsers import RSTParser
 
 from unscripted.core.html_policy import excerpt, sanitize, source_line
-from unscripted.core.model import Essay, Site, SiteSettings
+from unscripted.core.model import SPHINX_PAGES, Essay, Site, SiteSettings
 from unscripted.core.problems import Problem
 from unscripted.core.text import WORD_RE, count_words
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
+from unscripted.infra.strict import stop_build
 from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
@@ -151,7 +152,8 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
 def build_site(app: Sphinx, env: BuildEnvironment) -> None:
     config = app.config
     default = config.blog_default_author
-    build_state(app).site = Site(
+    state = build_state(app)
+    site = state.site = Site(
         dict(ESSAYS(env)),
         SiteSettings(
             title=config.blog_title,
@@ -159,8 +161,18 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
             authors={key: name for key, (name, _link) in config.blog_authors.items()},
             default_authors=(default,) if isinstance(default, str) else tuple(default or ()),
             page_size=config.unscripted_page_size,
+            locations={key: name for key, (name, _link) in config.blog_locations.items()},
         ),
     )
+    # An old address may not take the place of any page, published or held back, nor of another's.
+    held_back = {name.rsplit(".", 1)[0] for name in state.unpublished}
+    pages = set(env.found_docs) | site.generated_pages | SPHINX_PAGES | held_back
+    problems = [
+        Problem(site.essays[docname].source.path, site.essays[docname].source.lines.get("aliases"), message)
+        for docname, message in site.alias_problems(pages)
+    ]
+    if problems:
+        stop_build(problems, "nothing was written")
 
 
 class SafeParsing:

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -44,6 +45,7 @@ class Entry:
     categories: tuple[Link, ...]
     tags: tuple[Link, ...]
     status: str  # "published"; "draft" or "scheduled" in preview only
+    elsewhere: str | None = None  # a link post's host: its title links there (ABlog's external_link)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,9 +79,10 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
         summary = Markup("<p>{}</p>").format(essay.source.description)
     else:
         summary = Markup(rebase(essay.excerpt_html, builder.get_target_uri(docname), builder.get_target_uri(page)))
+    link = essay.source.external_link
     return Entry(
         title=essay.title,
-        url=relative_url(app, page, docname),
+        url=link or relative_url(app, page, docname),
         date_iso=essay.date.isoformat(),
         date_text=human_date(essay.date.date(), app.config.language or "en"),
         minutes=essay.reading_minutes(app.config.unscripted_words_per_minute),
@@ -88,6 +91,7 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
         categories=links(app, page, site.collections_of(docname, "category")),
         tags=links(app, page, site.collections_of(docname, "tags")),
         status=essay.status(build_state(app).now),
+        elsewhere=urlsplit(link).hostname if link else None,
     )
 
 
