@@ -299,8 +299,18 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def _load_yaml(text: str, first_line: int, problem) -> tuple[dict | None, dict[str, int]]:
+def load_front_matter(text: str, first_line: int, problem) -> tuple[dict | None, dict[str, int]]:
+    """A YAML block of an essay (front matter, a directive's options), with each key's line."""
     return load_yaml_with_lines(FrontMatterLoader, text, first_line, problem)
+
+
+_load_yaml = load_front_matter
+
+
+def read_header(text: str, suffix: str, problem) -> Header:
+    """Where an essay's details and title are, in either syntax (``core.headers``)."""
+    lines = split_lines(text)
+    return read_rest(lines, problem) if suffix == ".rst" else read_markdown(lines, problem, load_front_matter)
 
 
 def _shown(item: Field) -> str:

@@ -127,6 +127,33 @@ def read_markdown(lines: list[str], problem: Report, load_yaml) -> Header:
     return header
 
 
+def markdown_blocks(lines: list[str], start: int = 0) -> list[tuple[int, int, str | None, str]]:
+    """The top-level fenced blocks of a Markdown text: (opening index, closing index, directive
+    name or None for code, argument)."""
+    return [(b.start, b.end, b.name, b.argument) for b in _markdown_blocks(lines, start)]
+
+
+def read_field_list(lines: list[str], start: int) -> tuple[dict[str, Field], int]:
+    """The reST field list starting at *start* (fields as text), and the index after it."""
+    header = Header()
+    end = _rest_fields(lines, start, header, lambda message, line: None)
+    return header.fields, end
+
+
+def rest_literal_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of reST literal blocks and code (never read as markup)."""
+    inside, literal_indent = set(), None
+    for index, line in enumerate(lines):
+        if literal_indent is not None:
+            if not line.strip() or _indent(line) > literal_indent:
+                inside.add(index)
+                continue
+            literal_indent = None
+        if _rest_literal_starts(line):
+            literal_indent = _indent(line)
+    return inside
+
+
 def _markdown_blocks(lines: list[str], start: int, stop: int | None = None) -> list[_Block]:
     """Every fenced block between *start* and *stop*, not looking inside any of them."""
     blocks = []

@@ -104,7 +104,13 @@ def _check_title_glyphs(doctree: nodes.document, own_image: str | None, report) 
 def _check_structure(doctree: nodes.document, report) -> None:
     for message in doctree.findall(nodes.system_message):
         text = message.astext()
-        if "disabled" in text or "deactivated" in text or "File insertion" in text:
+        if '"raw" directive disabled' in text:
+            report(
+                message,
+                "a raw block, which passes HTML through as typed or reads another file into the essay, is not "
+                "allowed; write it in Markdown or reStructuredText (and link to a video rather than embed it)",
+            )
+        elif "disabled" in text or "deactivated" in text or "File insertion" in text:
             report(
                 message,
                 "reads another file (or a web address) into the essay, which an essay may not do; "
