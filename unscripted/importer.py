@@ -142,13 +142,21 @@ def read_conf(path: Path) -> OldConf:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
 
     def value_of(node: ast.AST):
+        """A literal, perhaps naming values read before (``(author, None)``); anything else is computed."""
+        if isinstance(node, ast.Constant):
+            return node.value
         if isinstance(node, ast.Name) and node.id in conf.values:
             return conf.values[node.id]
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items = [value_of(item) for item in node.elts]
+            return {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
+        if isinstance(node, ast.Dict) and None not in node.keys:
+            return {value_of(key): value_of(value) for key, value in zip(node.keys, node.values, strict=True)}
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return value_of(node.left) + value_of(node.right)
-        if isinstance(node, ast.JoinedStr):
-            raise ValueError("computed")
-        return ast.literal_eval(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value_of(node.operand)
+        raise ValueError("computed")
 
     def set_value(name: str, node: ast.AST, line: int) -> None:
         try:
@@ -288,6 +296,7 @@ def pattern_matches(srcdir: Path, conf: OldConf) -> set[str]:
 @dataclass
 class OldPost:
     docname: str
+    rel: str  # the file, relative to the old source folder
     path: Path
     suffix: str  # ".md" or ".rst"
     text: str
@@ -378,7 +387,7 @@ def find_posts(srcdir: Path, conf: OldConf, report: Report) -> list[OldPost]:
                     "directive), so it was not a post in the old site"
                 )
             continue
-        posts.append(OldPost(docname, path, suffix, text, header, fieldlist_header))
+        posts.append(OldPost(docname, rel, path, suffix, text, header, fieldlist_header))
     return posts
 
 
@@ -418,9 +427,37 @@ def post_date(post: OldPost, conf: OldConf) -> tuple[dt.date | None, str | None]
     return (dt.date(int(match.group(1)), 1, 1) if match else None), text
 
 
-def plan(posts: list[OldPost], conf: OldConf, root: Path, today: dt.date, report: Report) -> None:
+def existing_aliases(root: Path) -> dict[str, str]:
+    """Old address -> the essay of this site that lists it (an essay imported before)."""
+    found = {}
+    for path in sorted((root / "posts").glob("*/*")):
+        if path.suffix not in {".md", ".rst"}:
+            continue
+        item = read_header(path.read_text(encoding="utf-8", errors="replace"), path.suffix, _quiet).fields.get(
+            "aliases"
+        )
+        values = (
+            item.value
+            if item is not None and isinstance(item.value, list)
+            else str(getattr(item, "value", "") or "").split(",")
+        )
+        for value in values:
+            if str(value).strip():
+                found.setdefault(str(value).strip().lstrip("/"), path.relative_to(root).as_posix())
+    return found
+
+
+def plan(posts: list[OldPost], conf: OldConf, root: Path, today: dt.date, report: Report) -> list[OldPost]:
+    """Decide each post's new file and old addresses; leave out posts imported before."""
     taken = {p.stem for p in (root / "posts").glob("*/*") if p.suffix in {".md", ".rst"}}
+    before = existing_aliases(root)
+    planned = []
     for post in sorted(posts, key=lambda p: (post_date(p, conf)[0] or today, p.docname)):
+        aliases, urls = old_addresses(post, conf)
+        if aliases[0] in before:
+            report.not_imported.append(f"{post.rel}: already imported as {before[aliases[0]]}; nothing was overwritten")
+            continue
+        planned.append(post)
         day = post_date(post, conf)[0] or today
         post.year = day.year
         base = post.old_label
@@ -438,13 +475,11 @@ def plan(posts: list[OldPost], conf: OldConf, root: Path, today: dt.date, report
         taken.add(slug)
         post.slug = slug
         post.target = f"posts/{post.year}/{slug}{post.suffix}"
-        aliases, urls = old_addresses(post, conf)
         post.aliases = aliases
-        report.imported.append(
-            (post.path.relative_to(post.path.parents[len(post.docname.split("/")) - 1]).as_posix(), post.target, urls)
-        )
+        report.imported.append((post.rel, post.target, urls))
         if reasons:
             report.changed.append(f"{post.target}: renamed ({'; '.join(reasons)}); its old addresses are aliases")
+    return planned
 
 
 def slugify_name(name: str) -> str:
@@ -1165,8 +1200,7 @@ def import_site(source: Path, root: Path = ROOT, today: dt.date | None = None) -
                 f"{conf_path.name}:{line}: {name} is computed, not written out; its literal value (if any) was used"
             )
 
-    posts = find_posts(srcdir, conf, report)
-    plan(posts, conf, root, today, report)
+    posts = plan(find_posts(srcdir, conf, report), conf, root, today, report)
     docs = documents(srcdir, conf)
     by_label: dict[str, OldPost] = {}
     for post in posts:
