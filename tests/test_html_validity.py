@@ -29,10 +29,12 @@ def describe(site, message: dict) -> str:
     return f"{where}: {message['message']}\n    {message.get('extract', '').strip()}"
 
 
-@pytest.mark.parametrize("which", ["site", "many"])
+@pytest.mark.parametrize("which", ["site", "many", "imported"])
 def test_every_page_has_no_html_errors(request, which):
-    """The publication, and a generated site with pagination, related essays and neighbours."""
+    """The publication, a generated site with pagination, related essays and neighbours, and an
+    imported ABlog site (reST essays, link posts, places, the pages at old addresses)."""
     site = request.getfixturevalue(which)
+    site = getattr(site, "build", site)
     pages = [str(site.outdir / path) for path in site.html_pages]
     messages = vnu(site, "--errors-only", *pages)
     errors = [describe(site, m) for m in messages if m["type"] in {"error", "non-document-error"}]

@@ -87,7 +87,7 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
         report(None, "was read with file insertion or raw input switched on (a docutils.conf?); remove that setting")
     if docname in build_state(app).sources:
         _check_title_glyphs(doctree, build_state(app).sources[docname].image, report)
-        _check_structure(doctree, report)
+        _check_structure(doctree, report, rest=path.endswith(".rst"))
         _check_raw_html(doctree, report)
         _check_files(app, doctree, report)
     PROBLEMS(env).setdefault(docname, []).extend(found)
@@ -101,7 +101,7 @@ def _check_title_glyphs(doctree: nodes.document, own_image: str | None, report) 
         report(title, cards.missing_glyphs_advice(missing, "the title", alternative))
 
 
-def _check_structure(doctree: nodes.document, report) -> None:
+def _check_structure(doctree: nodes.document, report, *, rest: bool) -> None:
     for message in doctree.findall(nodes.system_message):
         text = message.astext()
         if '"raw" directive disabled' in text:
@@ -127,7 +127,8 @@ def _check_structure(doctree: nodes.document, report) -> None:
     for name, explicit in doctree.nametypes.items():
         if explicit and is_reserved_label(name):
             target = doctree.ids.get(doctree.nameids.get(name) or "")
-            report(target, f"the label {excerpt(name)} is a name the site's own pages use; choose another")
+            written = f".. _{name}:" if rest else f"({name})="  # the label's own line, not its section's
+            report(target, f"the label {excerpt(name)} is a name the site's own pages use; choose another", written)
 
 
 def _check_raw_html(doctree: nodes.document, report) -> None:
