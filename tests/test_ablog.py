@@ -24,10 +24,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
 
+import feedparser
 import pytest
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from conftest import ABLOG, BASE_PATH, SITE_URL, SiteMaker, sphinx_build
+from conftest import ABLOG, BASE_PATH, DATA, SITE_URL, SiteMaker, sphinx_build
+from feed_rules import json_feed_problems, rss_problems
 
 CORPUS = ABLOG / "corpus"
 # Each corpus file, and where ABlog's own inventory records it (file, source in that site).
@@ -120,6 +123,20 @@ def test_the_corpus_builds_as_it_is_and_agrees_with_ablog(sites, tmp_path):
         assert [author["name"] for author in ours["authors"]] == authors, path
         link = ablog["external_link"]  # ABlog keeps a list, or the text itself
         assert ours.get("external_url") == ((link or [None])[0] if isinstance(link, list) else link), path
+    # A link post's entry links out, in every format, and every feed stays valid.
+    now = dt.datetime.fromisoformat(LATER["UNSCRIPTED_NOW"])
+    assert json_feed_problems(json.loads(build.text("essays/feed.json")), feed_url=SITE_URL + "essays/feed.json",
+                              now=now) == []  # fmt: skip
+    rss = (build.outdir / "essays/rss.xml").read_bytes()
+    assert rss_problems(rss, self_url=SITE_URL + "essays/rss.xml", now=now) == []
+    atom = etree.fromstring((build.outdir / "essays/atom.xml").read_bytes())
+    grammar = etree.RelaxNG(etree.parse(str(DATA / "atom.rng")))
+    assert grammar.validate(atom), grammar.error_log
+    entry = next(
+        e for e in feedparser.parse(etree.tostring(atom)).entries if e.title == "An entry that lives elsewhere"
+    )
+    assert entry.link == "https://www.example.org/elsewhere/"
+    assert entry.id == SITE_URL + "posts/2021/external-entry.html"
     # The byline shows the place, by its blog_locations name.
     byline = build.page("posts/2020/first-light.html").css_first(".post-byline").text()
     assert "in Lisbon, Portugal" in " ".join(byline.split())
@@ -369,6 +386,35 @@ def test_aliases_that_collide_and_unknown_authors_are_refused_once(sites, tmp_pa
     assert "posts/2024/second.md:3: ERROR: the alias 'posts/2024/first' would replace the page posts/2024/first" in (
         build.log
     )
+
+
+def test_the_post_directives_text_and_excerpt_counts_make_the_excerpt(sites, tmp_path):
+    srcdir = sites.make(
+        {
+            "posts/2024/hidden.md": (
+                "# Hidden\n\n```{post} 2024-03-14\n:exclude:\n\nOnly in listings.\n```\n\nThe page.\n"
+            ),
+            "posts/2024/shown.rst": "Shown\n=====\n\n.. post:: 2024-03-15\n\n   In both places.\n\nThe rest.\n",
+            "posts/2024/two.rst": ":date: 2024-03-16\n:excerpt: 2\n\nTwo\n===\n\nOne.\n\nTwo.\n\nThree.\n",
+            "posts/2024/none.md": "---\ndate: 2024-03-17\nexcerpt: 0\n---\n\n# None\n\nNot shown.\n",
+            "posts/2024/updated.md": (
+                "---\ndate: 2024-03-18\n---\n\n# Updated\n\n```{update} Aug 20, 2024\nMore.\n```\n"
+            ),
+        }
+    )
+    build = sphinx_build(srcdir, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    items = feed_items(build)
+    assert items["posts/2024/hidden.html"]["summary"] == "Only in listings."
+    hidden = build.page("posts/2024/hidden.html").css_first("article").text()
+    assert "Only in listings." not in hidden and "The page." in hidden  # :exclude: keeps it off the page
+    assert items["posts/2024/shown.html"]["summary"] == "In both places."
+    assert "In both places." in build.page("posts/2024/shown.html").css_first("article").text()
+    assert items["posts/2024/two.html"]["summary"] == "One. Two."
+    assert items["posts/2024/none.html"]["summary"] == ""
+    listing = build.page("essays.html").css_first('a[href="posts/2024/none.html"]').parent.parent
+    assert listing.css_first(".essay-excerpt").text().strip() == ""
+    assert "Updated on 20 August 2024" in build.page("posts/2024/updated.html").css_first(".update").text()
 
 
 def test_an_imported_draft_is_dated_the_day_of_the_import(sites):

@@ -205,6 +205,7 @@ def test_parallel_builds_equal_serial_ones(tmp_path):
         path.write_text(path.read_text() + "\nAn afterthought.\n")
     add_newest(srcdir)
     retag(srcdir)
+    add_a_rest_essay(srcdir)  # reST, ABlog's directive: read in a child process too
     serial, parallel = both()
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
     assert not differences(parallel.files(), serial.files())
