@@ -366,7 +366,7 @@ def test_aliases_that_collide_and_unknown_authors_are_refused_once(sites, tmp_pa
     build = sphinx_build(srcdir, tmp_path / "out")
     assert build.returncode != 0
     once = (
-        r"^conf\.py:\d+: ERROR: 2 unknown authors: 'Dana Whit' in posts/2024/first\.md:4, "
+        r"^posts/2024/first\.md:4: ERROR: 2 unknown authors: 'Dana Whit' in posts/2024/first\.md:4, "
         r"posts/2024/second\.md:4; 'kim' in posts/2024/second\.md:4\."
     )
     assert re.search(once, build.log, re.M), build.log

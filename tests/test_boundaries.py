@@ -263,7 +263,7 @@ REJECTED = [
         3,
         "characters long",
     ),
-    ("huge date", {E: essay("x", "date: 2024-" + "9" * 200_000)}, E, 2, "is not an ISO 8601 date"),
+    ("huge date", {E: essay("x", "date: 2024-" + "9" * 200_000)}, E, 2, "is not a date; write it as YYYY-MM-DD"),
 ]
 
 

@@ -253,9 +253,9 @@ def test_unknown_authors_are_named_once_with_the_entries_to_add(tmp_path):
             read(tmp_path, f"---\ndate: 2024-03-14\nauthor: {author}\n---\n\n# T\n", f"posts/2024/{name}.md")
         assert all(problem.author for problem in raised.value.problems)
         found += raised.value.problems
-    problem = unknown_authors(found, AUTHORS, "conf.py", 70)
+    problem = unknown_authors(found, AUTHORS)
     assert str(problem) == (
-        "conf.py:70: 3 unknown authors: 'Dana Whit' in posts/2024/a.md:3, posts/2024/b.md:3; 'kim' in "
+        "posts/2024/a.md:3: 3 unknown authors: 'Dana Whit' in posts/2024/a.md:3, posts/2024/b.md:3; 'kim' in "
         "posts/2024/b.md:3; 'Ñandú Pérez' in posts/2024/c.md:3. An author is a key or display name of blog_authors "
         "(alex (Alex Rowan), mara (Mara Quinn), tomas (Tomás Ferreira)); fix the spelling, or add them to "
         'blog_authors in conf.py:\n    "dana-whit": ("Dana Whit", None),\n    "kim": ("kim", None),\n'

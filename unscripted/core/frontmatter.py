@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -427,22 +428,27 @@ def author_key(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower())) or "author"
 
 
-def unknown_authors(found: list[Problem], authors: Mapping[str, str], where: str, line: int | None) -> Problem:
-    """One problem for every unknown author of the build: where each is used, and the exact
-    blog_authors entries that would make them known (an unknown name is usually a typo)."""
+def unknown_authors(found: list[Problem], authors: Mapping[str, str]) -> Problem:
+    """One problem for every unknown author of the build, at the first place one is used (an
+    unknown name is usually a typo): every name and where it is used, and the exact
+    blog_authors entries that would make them known."""
     names: dict[str, list[str]] = {}
     for problem in found:
         names.setdefault(problem.author or "", []).append(f"{problem.path}:{problem.line}")
     known = ", ".join(f"{key} ({name})" if name != key else key for key, name in sorted(authors.items())) or "none"
-    used = "; ".join(f"{name!r} in {', '.join(places)}" for name, places in names.items())
-    entries = "\n".join(f'    "{author_key(name)}": ({name!r}, None),'.replace("'", '"') for name in names)
-    count = len(names)
+    entries = "\n".join(
+        f"    {json.dumps(author_key(name))}: ({json.dumps(name, ensure_ascii=False)}, None)," for name in names
+    )
+    if len(names) == 1:
+        ((name, places),) = names.items()
+        used = f"unknown author {name!r}" + (f" (also in {', '.join(places[1:])})" if len(places) > 1 else "")
+    else:
+        used = f"{len(names)} unknown authors: " + "; ".join(f"{n!r} in {', '.join(p)}" for n, p in names.items())
     return Problem(
-        where,
-        line,
-        f"{count} unknown author{'s' if count > 1 else ''}: {used}. An author is a key or display name of "
-        f"blog_authors ({known}); fix the spelling, or add {'them' if count > 1 else 'it'} to blog_authors "
-        f"in conf.py:\n{entries}",
+        found[0].path,
+        found[0].line,
+        f"{used}. An author is a key or display name of blog_authors ({known}); fix the spelling, or add "
+        f"{'them' if len(names) > 1 else 'it'} to blog_authors in conf.py:\n{entries}",
     )
 
 

@@ -161,7 +161,7 @@ def scan_essays(app: Sphinx, config: Config) -> None:
         sources[docname] = source
     problems.extend(_collisions(sources.values(), config))
     if unknown:
-        problems.append(unknown_authors(unknown, authors, "conf.py", _line_of("blog_authors", app.confdir)))
+        problems.append(unknown_authors(unknown, authors))
     if problems:
         stop_build(problems, "nothing was built")
     cache.save()
@@ -189,16 +189,6 @@ def scan_essays(app: Sphinx, config: Config) -> None:
         state.used_assets |= referenced_files(srcdir / name, srcdir, config)
         del sources[name.rsplit(".", 1)[0]]
     state.sources = sources
-
-
-def _line_of(name: str, confdir: str | Path | None) -> int | None:
-    """The line of conf.py that sets *name*, for a message that asks to change it."""
-    try:
-        text = Path(confdir or ".", "conf.py").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    match = re.search(rf"^{re.escape(name)}\s*[:=]", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 @dataclass
