@@ -417,6 +417,19 @@ def test_the_post_directives_text_and_excerpt_counts_make_the_excerpt(sites, tmp
     assert "Updated on 20 August 2024" in build.page("posts/2024/updated.html").css_first(".update").text()
 
 
+def test_a_held_back_rest_essays_files_are_its_own(sites, tmp_path):
+    """A reST draft is not read, yet the image and download it names are not strays."""
+    png = (CORPUS / "posts/2020/frost.png").read_bytes()
+    draft = (
+        ":date: 2024-03-14\n:draft: true\n\nLater\n=====\n\n.. image:: frost.png\n\n:download:`the plan <plan.csv>`\n"
+    )
+    files = {"posts/2024/later.rst": draft, "posts/2024/frost.png": png, "posts/2024/plan.csv": "a,b\n"}
+    build = sphinx_build(sites.make(files, with_essay=True), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert "draft: posts/2024/later.rst is not published" in build.log
+    assert not build.exists("posts/2024/later.html")
+
+
 def test_an_imported_draft_is_dated_the_day_of_the_import(sites):
     srcdir = sites.make({})
     run_import(srcdir, ABLOG / "sites/problems", today=dt.date(2031, 2, 3).isoformat())
