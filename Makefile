@@ -35,9 +35,9 @@ serve: $(BIN)/.build-deps ## Live preview, drafts and scheduled essays included,
 		. $(BUILD)/preview
 
 # The title reaches the command through the environment, never through the shell's parser.
-export TITLE
-post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title"
-	$(BIN)/python -m unscripted.new_post "$$TITLE"
+export TITLE SLUG
+post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title" [SLUG=its-url]
+	$(BIN)/python -m unscripted.new_post "$$TITLE" --slug "$$SLUG"
 
 # The folder reaches the command through the environment, never through the shell's parser.
 export FROM

@@ -55,7 +55,10 @@ extensions = [
 
 # dollarmath: $...$ and $$...$$ (and $$...$$ (label) for {eq}); amsmath: \begin{align}
 # and friends. Math becomes MathML at build time (unscripted/read/math.py): no script.
-myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "amsmath"]
+# strikethrough: ~~words~~; attrs_inline: [words]{lang=fr} marks a phrase in another language.
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "amsmath", "strikethrough", "attrs_inline"]
+# MyST warns that ~~strikethrough~~ works only in HTML: Unscripted publishes HTML.
+suppress_warnings = ["myst.strikethrough"]
 # With MyST's defaults, "It cost $5 and then $10" is the formula "5 and then ",
 # which converts without complaint: prose would silently become math. A $ must
 # touch its formula, and a closing $ may not be followed by a digit.
@@ -64,6 +67,9 @@ myst_dmath_allow_digits = False
 # No MathJax here: no hints for it (tex2jax_ignore classes) in the pages.
 myst_update_mathjax = False
 myst_heading_anchors = 3
+# Anchors keep every script's letters and marks (MyST's presets drop vowel signs and
+# diacritics, so a link to an Arabic or Hindi heading would point nowhere).
+myst_heading_slug_func = "unscripted.core.model.heading_slug"
 # Essays are published verbatim: quotes stay exactly as the writer typed them.
 smartquotes = False
 
@@ -81,8 +87,11 @@ post_auto_excerpt = 1
 
 # Dates without a time are midnight here, and feeds show this offset.
 unscripted_timezone = "Europe/London"
-# Reading time: adults read non-fiction silently at about 230 words a minute.
+# Reading time: adults read non-fiction silently at about 230 words a minute, and
+# Chinese and Japanese at about 260 and 360 characters a minute (Trauzettel-Klosinski
+# et al., 2012, IReST): 300 characters a minute, between the two.
 unscripted_words_per_minute = 230
+unscripted_characters_per_minute = 300
 # Preview shows drafts and scheduled essays: UNSCRIPTED_PREVIEW=1 (make serve).
 unscripted_preview = os.environ.get("UNSCRIPTED_PREVIEW") == "1"
 # The build's "now", for scheduled essays; tests and reproducible builds pin it.

@@ -13,19 +13,18 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from benchmarks.essays import copy_project
 
+from tools import BASE_PATH, SITE_URL  # a base URL with a path: anything assuming "/" shows
+
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-# A base URL with a path, so that anything assuming the site sits at "/" shows.
-SITE_URL = "https://example.org/unscripted/"
 # The build's pinned "now": essays dated later are scheduled, not published.
 NOW = "2026-06-01T12:00:00+00:00"
 STRICT = ("-n", "-W", "--keep-going")
@@ -148,6 +147,18 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build
 
 
+@pytest.fixture(scope="session")
+def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The publication with essays in thirteen languages and nine scripts (tests/data/multilingual)."""
+    base = tmp_path_factory.mktemp("multilingual")
+    corpus = DATA / "multilingual"
+    files = {str(path.relative_to(corpus)): path.read_bytes() for path in corpus.rglob("*") if path.is_file()}
+    srcdir = SiteMaker(base).make(files, with_essay=True)
+    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    assert build.returncode == 0, build.log
+    return build
+
+
 @pytest.fixture
 def sites(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path)
@@ -185,9 +196,6 @@ def manuscript() -> tuple[str, list[str]]:
     blocks = [block.strip() for block in re.split(r"\n\s*\n", essay)]
     assert blocks[0].startswith("### ")
     return blocks[0][4:], blocks[1:]
-
-
-BASE_PATH = urlsplit(SITE_URL).path  # "/unscripted/": root-relative links start here
 
 
 def resolve(page: str, href: str) -> str:

@@ -20,6 +20,9 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v npm >/dev/null || missing+=(nodejs npm)
 # Chromium needs some fonts to render pages; Debian's minimal images have none.
 [ -d /usr/share/fonts/truetype/dejavu ] || [ "$(uname)" != Linux ] || missing+=(fonts-dejavu-core)
+# ...and, like readers' machines, fonts for Chinese, Japanese, Korean and emoji (the site
+# leaves those scripts to readers' own fonts), so that screenshots show what readers see.
+[ -d /usr/share/fonts/opentype/noto ] || [ "$(uname)" != Linux ] || missing+=(fonts-noto-cjk fonts-noto-color-emoji)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

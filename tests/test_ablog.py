@@ -66,8 +66,6 @@ CONFIGURATION = (
     + "}\n"
 )
 LATER = {"UNSCRIPTED_NOW": "2027-01-01T00:00:00+00:00"}  # `ablog post`'s template is dated Dec 01, 2026
-# Until the languages issue lands, `language` is refused by name; these are the corpus's.
-LANGUAGE_LINES = {"posts/2020/winter-rhythm.rst": 6, "posts/2020/markdown-support.md": 7}
 
 
 def inventory(name: str) -> dict[str, dict]:
@@ -94,18 +92,6 @@ def test_the_corpus_builds_as_it_is_and_agrees_with_ablog(sites, tmp_path):
         p.relative_to(srcdir).as_posix() for p in (srcdir / "posts").rglob("*.*") if p.suffix in {".md", ".rst"}
     )
     assert essays == sorted(ORIGIN), "every post of the corpus is checked"
-
-    refused = sphinx_build(srcdir, tmp_path / "refused", env=LATER)
-    errors = [line for line in refused.log.splitlines() if ": ERROR: " in line and line.startswith("posts/")]
-    assert errors == [
-        f"{path}:{line}: ERROR: `language`: an essay's own language is not supported yet; delete the line (the site's "
-        "language is `language` in conf.py)"
-        for path, line in sorted(LANGUAGE_LINES.items())
-    ], refused.log
-    for path, line in LANGUAGE_LINES.items():  # the one edit, until the languages issue lands
-        lines = (srcdir / path).read_text(encoding="utf-8").split("\n")
-        assert "language" in lines[line - 1]
-        (srcdir / path).write_text("\n".join(lines[: line - 1] + lines[line:]), encoding="utf-8")
 
     build = sphinx_build(srcdir, tmp_path / "out", env=LATER)
     assert build.returncode == 0, build.log
@@ -137,6 +123,9 @@ def test_the_corpus_builds_as_it_is_and_agrees_with_ablog(sites, tmp_path):
     )
     assert entry.link == "https://www.example.org/elsewhere/"
     assert entry.id == SITE_URL + "posts/2021/external-entry.html"
+    # ABlog's language, as a tag: `:language: pt`, `language: English` (the site's: no mark).
+    assert build.page("posts/2020/winter-rhythm.html").css_first("article section").attributes["lang"] == "pt"
+    assert "lang" not in build.page("posts/2020/markdown-support.html").css_first("article section").attributes
     # The byline shows the place, by its blog_locations name.
     byline = build.page("posts/2020/first-light.html").css_first(".post-byline").text()
     assert "in Lisbon, Portugal" in " ".join(byline.split())

@@ -35,6 +35,13 @@ MAKE = ["make", f"VENV={VENV}", "-o", f"{VENV}/bin/.build-deps"]
         ("Café, crème & C++", "cafe-creme-c"),
         ("  Spaces   everywhere  ", "spaces-everywhere"),
         ("A very long title " * 8, "a-very-long-title-a-very-long-title-a-very-long-title-a-very"),
+        ("Тишина вдвоём", "tishina-vdvoem"),
+        ("Όσο πλησιάζουμε", "oso-plisiazoyme"),
+        ("ما لا نقوله", "m-l-nqwlh"),
+        ("לשאול לפני שנוגעים", "lsvl-lfny-snvgym"),
+        ("रोज़ एक सवाल", "roj-ek-sval"),
+        ("서툰 고백에 대하여 💌", "seotun-gobaege-daehayeo"),
+        ("慢慢说", "manmanshuo"),
     ],
 )
 def test_slugs_are_readable_urls(title, slug):

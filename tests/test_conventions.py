@@ -18,6 +18,7 @@ import pytest
 from unscripted.core.frontmatter import EssaySource, read_essay_source, unknown_authors
 from unscripted.core.model import Essay, Site, SiteSettings, alias_pages
 from unscripted.core.problems import ProblemsFound
+from unscripted.core.text import Length
 
 pytestmark = pytest.mark.fast
 
@@ -100,6 +101,7 @@ def test_every_syntax_feeds_the_same_schema(tmp_path, syntax):
         "locations": ("Lisbon",),
         "excerpt": 2,
         "external_link": None,
+        "language": None,
     }
     assert source.lines["date"] > 0 and source.lines["tags"] > 0
 
@@ -116,8 +118,8 @@ def test_each_syntax_names_the_line_of_a_mistake(tmp_path):
     found = problems(tmp_path, "# T\n\n```{post} 2024-01-08\n:tgas: a\n```\n")
     assert found == [
         "posts/2024/an-essay.md:4: unknown post directive option 'tgas'; did you mean 'tags'? "
-        "(known keys: date, updated, tags, category, author, description, image, draft, content_note, aliases, "
-        "location, excerpt, external_link)"
+        "(known keys: date, updated, tags, category, author, description, image, draft, content_note, language, "
+        "aliases, location, excerpt, external_link)"
     ]
 
 
@@ -173,7 +175,7 @@ def test_a_post_without_a_date_is_refused_with_what_to_write(tmp_path):
         ("canonical_link: https://x.example/a", 3, "`canonical_link`: an essay's canonical address is its own page"),
         ("permalink: old-slug", 3, "list it in `aliases:` instead"),
         ("title: Another", 3, "`title`: the title is the essay's heading"),
-        ("language: English", 3, "`language`: an essay's own language is not supported yet"),
+        ("language: Englisch", 3, "`language`: 'Englisch' is not a language tag"),
         ("exclude: true", 3, "`exclude` only means something in a {post} directive"),
         ("myst:\n  substitutions: {a: b}", 3, "`myst`: per-essay MyST settings are not supported"),
         ("redirect: a\naliases: [b]", 3, "`redirect` (line 3) and `aliases` (line 4) both list old addresses"),
@@ -191,6 +193,21 @@ def test_a_post_without_a_date_is_refused_with_what_to_write(tmp_path):
 def test_ablog_keys_get_ablogs_meaning_or_are_refused_by_name(tmp_path, front, line, says):
     found = problems(tmp_path, f"---\ndate: 2024-03-14\n{front}\n---\n\n# Title\n\nText.\n")
     assert any(f"an-essay.md:{line}: " in p and says in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("written", "tag"), [("pt-br", "pt-BR"), ("English", "en"), ("Portuguese", "pt"), ("nl", "nl"), ("Dutch", "nl")]
+)
+def test_a_language_is_a_tag_or_as_ablog_writers_name_it(tmp_path, written, tag):
+    """A BCP 47 tag, a key or display name of blog_languages, or the language's English name."""
+    source = read(tmp_path, f"Title\n=====\n\n.. post:: 2024-01-08\n   :language: {written}\n", "posts/2024/x.rst")
+    assert source.language == tag
+    path = tmp_path / "posts/2024/y.md"
+    path.write_text("---\ndate: 2024-01-08\nlanguage: Nederlands\n---\n\n# T\n", encoding="utf-8")
+    assert (
+        read_essay_source(path, tmp_path, timezone=LONDON, authors=AUTHORS, languages={"nl": "Nederlands"}).language
+        == "nl"
+    )
 
 
 def test_what_ablog_accepts_is_accepted(tmp_path):
@@ -282,7 +299,7 @@ def test_an_alias_names_the_pages_of_both_old_url_forms(alias, pages):
 def essay(docname: str, day: int, aliases=()) -> Essay:
     source = EssaySource(path=f"{docname}.md", title=docname, date=dt.datetime(2024, 1, day, tzinfo=LONDON),
                          aliases=tuple(aliases))  # fmt: skip
-    return Essay(docname=docname, title=docname, source=source, words=10)
+    return Essay(docname=docname, title=docname, source=source, length=Length(words=10))
 
 
 def test_aliases_that_would_replace_a_page_or_each_other_are_named():

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from ablog.blog import slugify as ablog_slugify
 from hypothesis import given
 from hypothesis import strategies as st
 
 from unscripted.core.frontmatter import EssaySource, read_essay_source
 from unscripted.core.model import Essay, Site, SiteSettings, chunked, page_name, slugify
 from unscripted.core.problems import ProblemsFound
-from unscripted.core.text import count_words
+from unscripted.core.text import Length, count_words, measure
 
 pytestmark = pytest.mark.fast
 
@@ -119,7 +119,7 @@ def essay(docname: str, day: int, title: str, tags=(), categories=(), authors=()
         authors=tuple(authors),
         image=image,
     )
-    return Essay(docname=docname, title=title, source=source, words=100)
+    return Essay(docname=docname, title=title, source=source, length=Length(words=100))
 
 
 @pytest.fixture
@@ -192,8 +192,20 @@ def test_an_essays_appearance_changes_with_what_others_show():
 
 
 @given(st.text(max_size=40))
-def test_slugs_follow_ablogs_rule_exactly(text):
-    assert slugify(text) == ablog_slugify(text)
+def test_a_label_has_one_page_however_it_is_typed(text):
+    assert slugify(text) == slugify(unicodedata.normalize("NFD", text)) == slugify(f"  {text} ")
+    assert "--" not in slugify(text) and not slugify(text).startswith("-")
+
+
+@pytest.mark.parametrize(
+    ("label", "slug"),
+    [("つながり", "つながり"), ("आत्मीयता", "आत्मीयता"), ("تأملات", "تأملات"), ("친밀감", "친밀감"),
+     ("💬 разговор", "разговор"), ("performance anxiety", "performance-anxiety"), ("C++", "c"),
+     ("Réflexions", "réflexions")],
+)  # fmt: skip
+def test_slugs_keep_every_scripts_letters_and_marks(label, slug):
+    assert slugify(label) == slug
+    assert unicodedata.is_normalized("NFC", slugify(label))
 
 
 # -- Words ---------------------------------------------------------------------------------
@@ -205,3 +217,18 @@ def test_slugs_follow_ablogs_rule_exactly(text):
 )
 def test_words_are_counted_as_readers_count_them(text, words):
     assert count_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("言葉の前に、まだ。", Length(characters=7)),  # punctuation is not read
+        ("iPhoneを使う", Length(words=1, characters=3)),
+        ("आत्मीयता और भरोसा", Length(words=3)),  # vowel signs belong to their words
+        ("서툰 고백에 대하여", Length(words=3)),  # Korean spaces its words
+        ("Тишина вдвоём", Length(words=2)),
+    ],
+)
+def test_length_in_every_script(text, length):
+    assert measure(text) == length
+    assert Length(characters=600).minutes(230, 300) == 2

@@ -302,8 +302,10 @@ def test_two_clean_builds_make_the_same_books(rich, tmp_path):
 
 def test_a_book_is_remade_only_when_what_it_is_made_from_changes(rich):
     """A rebuild with nothing changed leaves even tampered books alone (their fingerprints
-    hold), but an essay's book that the collected book cannot read is remade."""
-    collected, essay = rich.outdir / COLLECTED, rich.outdir / ESSAY_BOOK
+    hold), but an essay's book that the collected book cannot read is remade. (Sphinx writes
+    into the staging folder; the published folder then holds exactly what it holds.)"""
+    staging = rich.outdir.with_name(rich.outdir.name + ".staging")
+    collected, essay = staging / COLLECTED, staging / ESSAY_BOOK
     originals = collected.read_bytes(), essay.read_bytes()
 
     def rebuild() -> None:
@@ -325,6 +327,7 @@ def test_a_book_is_remade_only_when_what_it_is_made_from_changes(rich):
         rebuild()
         assert essay.read_bytes() == originals[1]
         assert collected.read_bytes() == originals[0]
+        assert (rich.outdir / ESSAY_BOOK).read_bytes() == originals[1]  # published as built
     finally:
         collected.write_bytes(originals[0])
         essay.write_bytes(originals[1])

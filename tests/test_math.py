@@ -11,7 +11,8 @@ from lxml import etree
 from sphinx.errors import ConfigError
 
 from unscripted.core.mathml import MATHML_MARKUP, MathError, display_tex, finish, plain_text, to_mathml
-from unscripted.read.essays import _count_words, shortened
+from unscripted.core.text import Length
+from unscripted.read.essays import _measure, shortened
 from unscripted.read.math import check_settings
 
 pytestmark = pytest.mark.fast
@@ -154,7 +155,7 @@ def test_a_formula_counts_as_one_word():
     inline = nodes.math(r"\frac{a}{b} + c", r"\frac{a}{b} + c")
     block = nodes.math_block(r"\begin{align} x &= y \\ &= z \end{align}", r"\begin{align} x &= y \\ &= z \end{align}")
     body = [nodes.paragraph("", "", nodes.Text("one two "), inline, nodes.Text(" three")), block]
-    assert _count_words(body) == 5
+    assert _measure(body) == Length(words=5)
 
 
 def settings(**overrides):

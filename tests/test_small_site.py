@@ -88,6 +88,11 @@ def test_rss_and_json_feed_items(small, snapshot):
 
 
 def test_ablog_labels_and_model_pages_agree(small):
+    import ablog.blog
+
+    from unscripted.core.model import slugify
+
+    assert ablog.blog.slugify is slugify  # ABlog names its collections' pages by our rule
     about = html(small, "about.html")
     assert about.css_first("article a.reference").attributes["href"] == "essays.html"
     for page in ("essays/tag/trust.html", "essays/category/notes.html", "essays/author/alex-rowan.html"):

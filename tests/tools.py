@@ -10,15 +10,22 @@ import contextlib
 import functools
 import http.server
 import os
+import posixpath
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tests' base URL (conftest.SITE_URL), with a path: what assumes "/" shows.
+SITE_URL = "https://example.org/unscripted/"
+BASE_PATH = "/unscripted/"
 NODE_MODULES = ROOT / "node_modules"
 # How the probe and CI run Debian's Chromium as root, with no network.
 CHROMIUM_ARGS = [
@@ -126,6 +133,60 @@ def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- Links -------------------------------------------------------------------------------------
+
+URL_ATTRIBUTES = ("href", "src", "poster", "data")
+
+
+def target_of(page: str, url: str) -> tuple[str, str] | None:
+    """(output path, fragment) of an internal URL on *page*; None if external."""
+    if url.startswith(SITE_URL):
+        url = BASE_PATH + url.removeprefix(SITE_URL)
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    if parts.path.startswith(BASE_PATH):
+        path = unquote(parts.path.removeprefix(BASE_PATH))
+    elif parts.path.startswith("/"):
+        return ("/" + parts.path, "")  # outside the site: reported as missing
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
+    if path == "." or path.endswith("/") or not path:
+        path = posixpath.join(path, "index.html").lstrip("./")
+    return path, unquote(parts.fragment)
+
+
+def check(site, page: str, urls: list[str]) -> list[str]:
+    """What is wrong with the internal *urls* of *page* (nothing: each leads to a file and id that exist)."""
+    problems = []
+    for url in urls:
+        target = target_of(page, url)
+        if target is None:
+            continue
+        path, fragment = target
+        if not site.exists(path):
+            problems.append(f"{page}: {url!r} -> missing {path}")
+        elif fragment and path.endswith(".html") and fragment not in ids(site, path):
+            problems.append(f"{page}: {url!r} -> no id {fragment!r} in {path}")
+    return problems
+
+
+def ids(site, path: str) -> set[str]:
+    return _ids(site.outdir, path)
+
+
+@cache
+def _ids(outdir, path: str) -> set[str]:
+    page = HTMLParser((outdir / path).read_text(encoding="utf-8"))
+    return {node.attributes["id"] for node in page.css("[id]")} | {n.attributes["name"] for n in page.css("a[name]")}
+
+
+def page_urls(page) -> list[str]:
+    urls = [node.attributes[a] for a in URL_ATTRIBUTES for node in page.css(f"[{a}]") if node.attributes[a]]
+    urls += [src.split()[0] for node in page.css("[srcset]") for src in node.attributes["srcset"].split(",")]
+    return urls
 
 
 # Measurements worth seeing but not gating on; printed at the end of the run.

@@ -51,6 +51,7 @@ def setup(app: Sphinx) -> dict:
     # -- Configuration (conf.py documents each value) -------------------------------------
     app.add_config_value("unscripted_timezone", "UTC", "env", types=frozenset({str}))
     app.add_config_value("unscripted_words_per_minute", 230, "env", types=frozenset({int}))
+    app.add_config_value("unscripted_characters_per_minute", 300, "env", types=frozenset({int}))
     app.add_config_value("unscripted_preview", False, "env", types=frozenset({bool}))
     # "now" moves every build; it must not invalidate the environment by itself.
     app.add_config_value("unscripted_now", "", "", types=frozenset({str}))
@@ -67,6 +68,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("latest-essays", LatestEssays)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
+    app.add_node(essay_page.in_language, html=(essay_page.visit_in_language, essay_page.depart_in_language))
     # Math as MathML made at build time; MathJax (a script from another host) never runs.
     app.add_html_math_renderer(read_math.RENDERER, (write_math.visit_math, None), (write_math.visit_math_block, None))
 
@@ -74,6 +76,7 @@ def setup(app: Sphinx) -> dict:
         app.connect(event, strict.guarded(event, handler), priority=priority)
 
     # -- Before reading: find and validate every essay ---------------------------------------
+    on("config-inited", strict.name_files_relative_to_the_project, priority=50)  # before any message
     on("config-inited", output.move_cache_out_of_output, priority=100)
     on("config-inited", output.stage_output, priority=110)
     on("config-inited", add_package_files)
@@ -82,7 +85,6 @@ def setup(app: Sphinx) -> dict:
     on("config-inited", read_math.check_settings)
     on("builder-inited", strict.forward_root_logger)
     on("builder-inited", strict.guard_page_writer)
-    on("builder-inited", strict.name_files_relative_to_the_project)
     on("builder-inited", discovery.hide_unpublished)
     on("builder-inited", boundary.switch_off_file_insertion)
     on("env-get-outdated", discovery.restore_exclude_patterns)
@@ -111,6 +113,7 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)
     on("doctree-resolved", essay_page.add_byline)
+    on("doctree-resolved", essay_page.one_id_per_element)
     on("html-collect-pages", listings.listing_pages)
     on("html-collect-pages", aliases.alias_pages)
     on("html-collect-pages", output.drop_empty_search_terms)
@@ -136,6 +139,7 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", strict.stop_forwarding, priority=900)
     on("build-finished", strict.fail_on_warnings, priority=950)
     on("build-finished", output.publish, priority=990)  # all or nothing
+    on("build-finished", discovery.summarise, priority=995)
 
     return {
         "version": __version__,

@@ -44,7 +44,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unscripted.core.dates import DateError, parse_date
 from unscripted.core.frontmatter import (
-    SCHEMA,
     SLUG_RE,
     author_key,
     read_essay_source,
@@ -519,11 +518,6 @@ def plan_details(post: OldPost, conf: OldConf, timezone: ZoneInfo, today: dt.dat
         if key in fields:
             edits.remove.add(key)
             edits.notes.append(f"`{key}` removed ({why})")
-    if "language" in fields and "language" not in SCHEMA:
-        edits.remove.add("language")
-        edits.notes.append(
-            f"`language: {fields['language'].value}` removed (per-essay languages are not supported yet)"
-        )
     if "title" in fields and post.header.title:
         edits.remove.add("title")
         edits.notes.append("`title` removed (the heading is the title)")

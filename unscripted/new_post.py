@@ -3,6 +3,12 @@
 Writes ``posts/YYYY/<slug>.md`` with valid front matter, today's date in the
 site's time zone and the title. The essay starts as a draft, so pushing it
 half-written publishes nothing. Never overwrites a file.
+
+The slug (the essay's file name and URL) is ASCII in every script: a title in
+any other script is transliterated (``anyascii``: Тишина вдвоём becomes
+``tishina-vdvoem``, ما لا نقوله ``m-l-nqwlh``), so that every host, feed reader
+and chat application handles the link; ``--slug`` (``make post SLUG=…``) sets it
+by hand, e.g. as a writer would romanize a Japanese title.
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SLUG = 60
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 TEMPLATE = """\
 ---
@@ -35,8 +44,9 @@ Write here.
 
 
 def slugify(title: str) -> str:
-    """ASCII, lower case, words joined by hyphens: the essay's URL."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    """ASCII, lower case, words joined by hyphens: the essay's URL, from a title in any script."""
+    letters = "".join(c for c in unicodedata.normalize("NFKC", title) if not unicodedata.category(c).startswith("S"))
+    ascii_title = anyascii(letters)
     words = re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", ascii_title.lower()))
     slug = ""
     for word in words:
@@ -51,11 +61,13 @@ def today(root: Path) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.get("unscripted_timezone", "UTC"))).date()
 
 
-def new_post(title: str, root: Path = ROOT, date: dt.date | None = None) -> Path:
+def new_post(title: str, root: Path = ROOT, date: dt.date | None = None, slug: str | None = None) -> Path:
     title = " ".join(title.split())
-    slug = slugify(title)
+    if slug is not None and not SLUG_RE.fullmatch(slug):
+        raise SystemExit(f"The slug {slug!r} is not one: lower-case ASCII letters, digits and single hyphens.")
+    slug = slug or slugify(title)
     if not slug:
-        raise SystemExit(f"The title {title!r} has no letters or digits to make a file name from.")
+        raise SystemExit(f'The title {title!r} has no letters or digits to make a file name from; give one: SLUG="…"')
     date = date or today(root)
     path = root / "posts" / f"{date.year}" / f"{slug}.md"
     relative = path.relative_to(root).as_posix()
@@ -76,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("title", help="the essay's title")
     parser.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--slug", help="the file name and URL, e.g. kotoba-no-mae-ni (default: from the title)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if not arguments.title.strip():
         parser.error('give the title: make post TITLE="The title of the essay"')
-    path = new_post(arguments.title, arguments.root.resolve(), arguments.date)
+    path = new_post(arguments.title, arguments.root.resolve(), arguments.date, arguments.slug or None)
     print(f"Created {path.relative_to(arguments.root.resolve()).as_posix()} (a draft: see `make serve`)")
     return 0
 

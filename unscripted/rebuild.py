@@ -36,6 +36,7 @@ from sphinx.util import docname_join
 
 from unscripted.core.model import SPHINX_PAGES
 from unscripted.infra.files import prune
+from unscripted.infra.output import page_file
 from unscripted.infra.state import DocumentStore, EnvironmentValue
 from unscripted.read.directives import LATEST_COUNTS
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
@@ -132,9 +133,9 @@ def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     """Pages, images and downloads of removed essays and listings: a clean build would not have them."""
     if exception is not None or not publishing(app):
         return
-    builder = app.builder
     pages = set(app.env.found_docs) | site_of(app).generated_pages | SPHINX_PAGES | set(site_of(app).alias_targets)
-    keep = {builder.get_target_uri(page) for page in pages}
+    outdir = Path(app.outdir)
+    keep = {page_file(app, page).relative_to(outdir).as_posix() for page in pages}
     prune(Path(app.outdir), "", keep, ("*.html",))
     images = {f"_images/{dest}" for _, dest in app.env.images.values()}
     prune(Path(app.outdir), "_images", images, ("*",))

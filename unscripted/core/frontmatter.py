@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
+from babel import Locale
 
 from unscripted.core.dates import DateError, parse_date
 from unscripted.core.headers import (
@@ -37,6 +39,7 @@ from unscripted.core.headers import (
     split_lines,
 )
 from unscripted.core.html_policy import excerpt
+from unscripted.core.languages import LanguageError, canonical
 from unscripted.core.problems import Problem, ProblemsFound
 
 # key -> what a writer should put there (the README's table says the same).
@@ -50,6 +53,7 @@ SCHEMA: dict[str, str] = {
     "image": "optional: an image file next to the essay (or the number of one of its images), its preview",
     "draft": "optional: true keeps the essay out of the published site",
     "content_note": "optional: a short note shown before the essay",
+    "language": "optional: the essay's language as a BCP 47 tag (fr, pt-BR, zh-Hans), if not the site's",
     "aliases": "optional: old addresses of the essay, e.g. [blog/2020/hello]; each sends readers here",
     "location": "optional: where it was written, shown in the byline (a place, or a key of blog_locations)",
     "excerpt": "optional: how many opening paragraphs listings and feeds show (0: none)",
@@ -69,9 +73,6 @@ REFUSED: dict[str, str] = {
     ),
     "permalink": "to keep an old address working, list it in `aliases:` instead, e.g. `aliases: [blog/2018/old-slug]`",
     "title": "the title is the essay's heading (`# Title`, or the underlined title in reST); delete `title:`",
-    "language": (
-        "an essay's own language is not supported yet; delete the line (the site's language is `language` in conf.py)"
-    ),
     "myst": "per-essay MyST settings are not supported; write the text itself and delete `myst:`",
     "exclude": "`exclude` only means something in a {post} directive, whose text it keeps off the page; delete it",
 }
@@ -108,6 +109,7 @@ class EssaySource:
     image: str | None = None  # a file next to the essay
     draft: bool = False
     content_note: str | None = None
+    language: str | None = None  # BCP 47; None: the site's language
     aliases: tuple[str, ...] = ()  # old addresses, as written (core.model names their pages)
     locations: tuple[str, ...] = ()  # keys of blog_locations, or places as written
     excerpt: int | None = None  # opening paragraphs for listings and feeds (None: the first, shortened)
@@ -127,10 +129,12 @@ def read_essay_source(
     timezone: ZoneInfo,
     authors: Mapping[str, str] | set[str],
     locations: Mapping[str, str] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> EssaySource:
     """Parse and validate one essay (Markdown or reStructuredText); raise ProblemsFound listing every problem.
 
-    *authors* and *locations* map conf.py's keys to their display names."""
+    *authors*, *locations* and *languages* map conf.py's keys (``blog_authors``,
+    ``blog_locations``, ``blog_languages``) to their display names."""
     rel = path.relative_to(root).as_posix()
     problems: list[Problem] = []
 
@@ -170,10 +174,8 @@ def read_essay_source(
         else:
             message = "has no front matter; start the file with a '---' block holding at least `date:`"
         raise ProblemsFound([*problems, Problem(rel, 1, message)])
-    source = _validated(
-        header, path, root, timezone, authors if isinstance(authors, Mapping) else {a: a for a in authors},
-        locations or {}, problem,
-    )  # fmt: skip
+    people = authors if isinstance(authors, Mapping) else {a: a for a in authors}
+    source = _validated(header, path, root, timezone, people, locations or {}, languages or {}, problem)
     if problems or source is None:
         raise ProblemsFound(problems)
     return source
@@ -186,6 +188,7 @@ def _validated(
     timezone: ZoneInfo,
     authors: Mapping[str, str],
     locations: Mapping[str, str],
+    languages: Mapping[str, str],
     problem,
 ) -> EssaySource | None:
     """The same checks for every syntax: *header* holds key -> (value, line)."""
@@ -261,6 +264,7 @@ def _validated(
         )
     link = _external_link(fields.get("external_link"), problem)
     aliases = _aliases(fields.get("aliases"), problem)
+    language = _language(fields.get("language"), languages, problem)
 
     if date is None or header.title is None:
         return None
@@ -276,6 +280,7 @@ def _validated(
         image=image,
         draft=bool(draft),
         content_note=text_values["content_note"],
+        language=language,
         aliases=aliases,
         locations=places,
         excerpt=excerpt_count,
@@ -525,6 +530,31 @@ def _external_link(item: Field | None, problem) -> str | None:
         problem(f"`external_link: {excerpt(link)}` must be a web address starting with https://", item.line)
         return None
     return link
+
+
+def _language(item: Field | None, languages: Mapping[str, str], problem) -> str | None:
+    """A BCP 47 tag (the languages issue), or as ABlog writers name it: a key or display name of
+    blog_languages, or a language's English name (``English``, ``Portuguese``)."""
+    if item is None or item.value is None or (isinstance(item.value, str) and not item.value.strip()):
+        return None
+    text = " ".join(str(item.value).split())
+    by_name = {name: key for key, name in languages.items()}
+    tag = text if text in languages else by_name.get(text) or _english_names().get(text.lower(), text)
+    try:
+        return canonical(tag)
+    except LanguageError as error:
+        problem(f"`language`: {excerpt(str(error), 120)}", item.line)
+        return None
+
+
+@functools.cache
+def _english_names() -> dict[str, str]:
+    """Language names in English, as CLDR has them, to their tags: ``english`` -> ``en``."""
+    names: dict[str, str] = {}
+    for tag, name in Locale("en").languages.items():
+        if "_" not in tag:
+            names.setdefault(name.lower(), tag)
+    return names
 
 
 def alias_problem(alias: str) -> str | None:

@@ -449,7 +449,19 @@ def load_yaml_with_lines(loader_class, text: str, first_line: int, problem: Repo
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
         last = text.count("\n") + 1 + offset
-        problem(f"front matter is not valid YAML: {reason}", min(mark.line + 1 + offset, last) if mark else first_line)
+        line = min(mark.line + 1 + offset, last) if mark else first_line
+        at = getattr(error, "problem_mark", None)
+        lines = text.split("\n")
+        if at is not None and at.line < len(lines) and "\t" in lines[at.line][: at.column + 1]:
+            problem("a tab character: YAML indents with spaces only; replace the tab with spaces", at.line + 1 + offset)
+        elif "mapping values are not allowed" in reason and at is not None:
+            problem(
+                "this value holds a colon followed by a space, which YAML reads as a new key: "
+                'put the whole value in quotes, e.g. description: "Love: a verb"',
+                at.line + 1 + offset,
+            )
+        else:
+            problem(f"front matter is not valid YAML: {reason}", line)
         return None, {}
     finally:
         loader.dispose()

@@ -2,23 +2,26 @@
 
 Every output (listings, feeds, the sitemap, cards...) asks this module what
 exists and what it is called; none of them records names for another to read
-back. The collections and page names follow ABlog's rules (``slugify``,
-``<blog_path>/tag/<slug>``, ``<blog_path>/<year>``), so ABlog's own labels
-(``tag-intimacy``, ``blog-posts``) and our pages always agree.
+back. The collections and page names follow ABlog's layout (``<blog_path>/tag/<slug>``,
+``<blog_path>/<year>``) with one slug rule (``slugify``) that ABlog is given too,
+so ABlog's own labels (``tag-intimacy``, ``blog-posts``) and our pages agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
+from urllib.parse import quote
+
+import regex
 
 from unscripted.core.frontmatter import EssaySource
+from unscripted.core.text import Length
 
 # (file name, media type, name readers know it by): every feed exists in all three.
 FEED_FORMATS = (
@@ -57,10 +60,21 @@ def alias_pages(alias: str) -> tuple[str, ...]:
 
 
 def slugify(text: str) -> str:
-    """ABlog's slug rule (``ablog.blog.slugify``): the last part of a collection's page name."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
-    return re.sub(r"[-\s]+", "-", text)
+    """The last part of a collection's page name: its label in lower case, every script's
+    letters, marks (vowel signs, accents) and digits kept, the rest between words a hyphen.
+
+    ABlog's own rule decomposes the text and drops every mark, which mangles most
+    scripts (つながり becomes つなかり, आत्मीयता आतमयत); the ABlog bridge hands ABlog
+    this rule, so that its labels (``tag-…``) and our pages keep agreeing."""
+    text = unicodedata.normalize("NFC", str(text)).lower()
+    text = regex.sub(r"[^\p{L}\p{M}\p{N}\s-]", "", text)
+    return regex.sub(r"[-\s]+", "-", text).strip("-")
+
+
+def heading_slug(title: str) -> str:
+    """A heading's anchor (MyST's ``heading_slug_func``): GitHub's rule, marks kept in every script."""
+    text = unicodedata.normalize("NFC", title).lower()
+    return regex.sub(r"[^\p{L}\p{M}\p{N}\p{Pc}\- ]", "", text).replace(" ", "-")
 
 
 @dataclass
@@ -70,7 +84,7 @@ class Essay:
     docname: str
     title: str  # as rendered (plain text), not as typed
     source: EssaySource
-    words: int
+    length: Length
     excerpt_html: str = ""  # the opening, rendered once relative to the essay's own page
 
     @property
@@ -87,8 +101,10 @@ class Essay:
             return "draft"
         return "scheduled" if self.date > now else "published"
 
-    def reading_minutes(self, words_per_minute: int) -> int:
-        return max(1, round(self.words / words_per_minute))
+    @property
+    def words(self) -> int:
+        """Words, with two characters of Chinese or Japanese counted as one (schema.org's wordCount)."""
+        return round(self.length.units)
 
     def appearance(self, now: dt.datetime) -> tuple:
         """What other pages show of the essay: when it changes, they must be rewritten."""
@@ -104,7 +120,8 @@ class Essay:
             source.description,
             source.draft,
             self.excerpt_html,
-            self.words,
+            self.length,
+            source.language,
             source.external_link,
         )
 
@@ -195,6 +212,11 @@ class Feed:
 
     def path(self, file_name: str) -> str:
         return feed_path(self.listing, file_name)
+
+
+def url_path(path: str) -> str:
+    """A file's path as it goes into a URL: percent-encoded, once (file names on disk are not)."""
+    return quote(path)
 
 
 def feed_path(listing: str, file_name: str) -> str:
@@ -412,7 +434,12 @@ class Site:
         site = self.settings.title
         name = site if listing == self.all_essays.docname else f"{site}: {title}"
         return [
-            {"path": feed_path(listing, file_name), "type": media_type, "title": f"{name} ({label})", "label": label}
+            {
+                "path": url_path(feed_path(listing, file_name)),
+                "type": media_type,
+                "title": f"{name} ({label})",
+                "label": label,
+            }
             for file_name, media_type, label in FEED_FORMATS
         ]
 

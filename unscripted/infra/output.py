@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 class Folders:
     published: Path | None = None  # the OUT that the build was asked for
     staging: Path | None = None  # where Sphinx writes
+    changed: int | None = None  # files the published folder gained, lost or saw change; None: not published
 
 
 folders = PerBuild(Folders)
@@ -67,13 +68,13 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
     if not succeeded(app, exception):
         logger.error("Nothing was published: %s is as it was before this build.", paths.published)
         return
-    changed = mirror(paths.staging, paths.published)
-    logger.info("published: %s (%d file(s) changed)", paths.published, changed)
+    paths.changed = mirror(paths.staging, paths.published)
+    app.outdir = type(app.outdir)(paths.published)  # so that Sphinx's last line names it
 
 
 def mirror(source: Path, target: Path) -> int:
-    """Make *target* hold exactly *source*'s files; copy only those whose size or time
-    differ (times are copied too), each replaced in one step. Return how many changed."""
+    """Make *target* hold exactly *source*'s files; copy only those whose bytes differ
+    (times are copied too), each replaced in one step. Return how many changed."""
     wanted: set[str] = set()
     changed = 0
     for directory, _, files in os.walk(source):
@@ -85,10 +86,14 @@ def mirror(source: Path, target: Path) -> int:
             status = os.stat(origin)
             try:
                 existing = os.stat(destination)
-                if existing.st_size == status.st_size and existing.st_mtime_ns == status.st_mtime_ns:
-                    continue
             except FileNotFoundError:
-                pass
+                existing = None
+            if existing and existing.st_size == status.st_size:
+                if existing.st_mtime_ns == status.st_mtime_ns:
+                    continue
+                if _same_bytes(origin, destination):  # rewritten as it was (Sphinx's static files)
+                    os.utime(destination, ns=(status.st_atime_ns, status.st_mtime_ns))
+                    continue
             os.makedirs(os.path.dirname(destination), exist_ok=True)
             partial = destination + ".unscripted-partial"
             shutil.copy2(origin, partial)
@@ -103,6 +108,16 @@ def mirror(source: Path, target: Path) -> int:
         if directory != str(target) and not os.listdir(directory):
             os.rmdir(directory)
     return changed
+
+
+def page_file(app: Sphinx, pagename: str) -> Path:
+    """The file Sphinx writes for a page: its name as written, where its URL is percent-encoded."""
+    return Path(app.builder.get_outfilename(pagename))
+
+
+def _same_bytes(one: str, other: str) -> bool:
+    with open(one, "rb") as first, open(other, "rb") as second:
+        return first.read() == second.read()
 
 
 def remove_empty_sources(app: Sphinx, exception: Exception | None) -> None:

@@ -17,10 +17,13 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import logging as stdlib_logging
 import os
+import posixpath
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -69,11 +72,48 @@ class RelativePaths(stdlib_logging.Filter):
         return value.replace(self.prefix, "") if isinstance(value, str) else value
 
 
-def name_files_relative_to_the_project(app: Sphinx) -> None:
-    """Sphinx has turned locations into paths by the time our filter, added last, runs."""
-    relative = RelativePaths(str(app.srcdir))
+class Quiet(stdlib_logging.Filter):
+    """Leaves out two lines of every build that tell a writer nothing: MyST's dump of its
+    whole configuration, and Sphinx's "configuration has changed" when the only change is
+    Furo's ``pygments_dark_style`` (registered after Sphinx compares configurations, so
+    it looks new to every build; nothing is re-read for it)."""
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if record.name.startswith("sphinx.myst_parser") and "myst v" in message:
+            return False
+        return not (message.startswith("The configuration has changed") and record.args == ("pygments_dark_style",))
+
+
+class SuggestDocuments(stdlib_logging.Filter):
+    """A link to a page that does not exist ends with the existing page it most likely meant."""
+
+    MISSING = re.compile(r"(?:cross-reference target not found|unknown document): '([^']+)'")
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        self.app = app
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        message = stdlib_logging.LogRecord.getMessage(record)  # without Sphinx's location and type
+        missing = self.MISSING.search(message)
+        env = getattr(self.app, "env", None)
+        if missing and env is not None:
+            wanted = posixpath.basename(missing[1]).removesuffix(".md").lower()
+            documents = {posixpath.basename(docname): docname for docname in sorted(env.found_docs)}
+            close = difflib.get_close_matches(wanted, documents, n=1, cutoff=0.6)
+            if close:
+                record.msg, record.args = f"{message}; did you mean {documents[close[0]]}.md?", ()
+        return True
+
+
+def name_files_relative_to_the_project(app: Sphinx, config: object = None) -> None:
+    """Sphinx has turned locations into paths by the time our filters, added last, run."""
+    relative, suggest = RelativePaths(str(app.srcdir)), SuggestDocuments(app)
     for handler in stdlib_logging.getLogger("sphinx").handlers:  # Sphinx's own namespace
         handler.addFilter(relative)
+        handler.addFilter(suggest)
+        handler.addFilter(Quiet())
 
 
 FORWARDER = ForwardToSphinx()

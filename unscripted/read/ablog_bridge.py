@@ -26,7 +26,10 @@ does, Unscripted does itself (reading essays: ``read``; pages and feeds:
    (``read.discovery``), so registration runs with ABlog's clock at the end of time.
 5. ABlog labels each post by its file name at an anchor of the same name,
    which the page does not have; the label here points to the page itself.
-6. ABlog's ``{post}`` directive converts its options as it reads them (an
+6. ABlog names a collection's page (and its label ``tag-…``) with a slug rule
+   that drops every mark, mangling most scripts; it is handed Unscripted's rule
+   (``core.model.slugify``), so its labels and our pages stay the same names.
+7. ABlog's ``{post}`` directive converts its options as it reads them (an
    ``:image:`` that is a file name crashes it). Here the directive's options
    were read and validated with the essay's other details before reading
    (``core.headers``, ``read.discovery``), so the directive takes any text;
@@ -43,6 +46,7 @@ from typing import ClassVar
 
 import ablog
 import ablog.blog
+import ablog.post
 from ablog.blog import CONFIG, Blog
 from ablog.post import (
     PostDirective,
@@ -63,12 +67,13 @@ from sphinx.util.nodes import set_source_info
 
 from unscripted.core.dates import DateError, parse_date
 from unscripted.core.frontmatter import ACCEPTED_AS_TRUE, REFUSED, RENAMED, SCHEMA
+from unscripted.core.model import slugify
 from unscripted.core.problems import Problem
 from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state
 
 
 class EssayPostDirective(PostDirective):
-    """ABlog's ``{post}``, whose options were validated before reading (see 6.)."""
+    """ABlog's ``{post}``, whose options were validated before reading (see 7.)."""
 
     option_spec: ClassVar[dict] = dict.fromkeys(
         (*PostDirective.option_spec, *SCHEMA, *ACCEPTED_AS_TRUE, *RENAMED, *REFUSED), directives.unchanged
@@ -85,6 +90,7 @@ class EssayPostDirective(PostDirective):
 
 def add_ablog(app: Sphinx) -> None:
     """What ABlog's own ``setup()`` registers, less what Unscripted replaces (see 1.)."""
+    ablog.blog.slugify = ablog.post.slugify = slugify  # see 6.
     for name, default, rebuild, *_verify in CONFIG:
         # ABlog accepts one pattern as a string and turns it into a list itself.
         types = frozenset({str, list}) if name == "blog_post_pattern" else ()

@@ -86,17 +86,18 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
     if settings.file_insertion_enabled or settings.raw_enabled:
         report(None, "was read with file insertion or raw input switched on (a docutils.conf?); remove that setting")
     if docname in build_state(app).sources:
-        _check_title_glyphs(doctree, build_state(app).sources[docname].image, report)
+        source = build_state(app).sources[docname]
+        _check_title_glyphs(doctree, source.image, source.language or app.config.language, report)
         _check_structure(doctree, report, rest=path.endswith(".rst"))
         _check_raw_html(doctree, report)
         _check_files(app, doctree, report)
     PROBLEMS(env).setdefault(docname, []).extend(found)
 
 
-def _check_title_glyphs(doctree: nodes.document, own_image: str | None, report) -> None:
+def _check_title_glyphs(doctree: nodes.document, own_image: str | None, language: str | None, report) -> None:
     """An essay without its own image gets a drawn card: every character must be in a card font."""
     title = next((section[0] for section in doctree.findall(nodes.section)), None)
-    if title is not None and not own_image and (missing := cards.missing_glyphs(title.astext())):
+    if title is not None and not own_image and (missing := cards.missing_glyphs(title.astext(), language)):
         alternative = "write them differently, give the essay its own `image:`, or "
         report(title, cards.missing_glyphs_advice(missing, "the title", alternative))
 
@@ -118,9 +119,6 @@ def _check_structure(doctree: nodes.document, report, *, rest: bool) -> None:
             )
     for meta in doctree.findall(nodes.meta):
         report(meta, "an essay cannot set the page's <meta> tags; remove the meta directive", "meta::")
-    for raw in doctree.findall(nodes.raw):
-        if "html" not in raw.get("format", "").split():
-            report(raw, f"raw {raw.get('format') or 'text'} output would never reach a reader; remove it")
     sections = [child for child in doctree.children if isinstance(child, nodes.section)]
     for extra in sections[1:]:
         report(extra, f"a second `#` title, {excerpt(extra[0].astext())}: an essay has one; make it a `##` heading")

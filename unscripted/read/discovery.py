@@ -21,6 +21,7 @@ import os
 import pickle
 import posixpath
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +36,7 @@ from unscripted.core.frontmatter import ESSAY_SUFFIXES, EssaySource, read_essay_
 from unscripted.core.model import is_reserved_label, slugify
 from unscripted.core.problems import Problem, ProblemsFound
 from unscripted.infra.files import code_digest
+from unscripted.infra.output import folders as output_folders
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state
 
@@ -114,24 +116,29 @@ class ParsedSources:
 
 def scan_essays(app: Sphinx, config: Config) -> None:
     state = build_state(app)
+    state.started = time.monotonic()
     srcdir = Path(app.srcdir)
     timezone = state.timezone = site_timezone(config)
     now = state.now = build_now(config)
     authors = {key: name for key, (name, _link) in config.blog_authors.items()}
     locations = {key: name for key, (name, _link) in config.blog_locations.items()}
+    languages = {key: name for key, (name, _link) in config.blog_languages.items()}
     sources: dict[str, EssaySource] = {}
     problems: list[Problem] = []
     unknown: list[Problem] = []
     found = content_files(srcdir, problems)
     state.assets = found.assets
     # New code may have new rules: parse everything again.
-    settings = (str(timezone), sorted(authors.items()), sorted(locations.items()), code_digest())
+    settings = (str(timezone), *(sorted(m.items()) for m in (authors, locations, languages)), code_digest())
     cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, settings)
     for path in found.essays:
         rel = path.relative_to(srcdir).as_posix()
         try:
             source = cache.get(path) or cache.put(
-                path, read_essay_source(path, srcdir, timezone=timezone, authors=authors, locations=locations)
+                path,
+                read_essay_source(
+                    path, srcdir, timezone=timezone, authors=authors, locations=locations, languages=languages
+                ),
             )
         except ProblemsFound as error:
             problems.extend(p for p in error.problems if p.author is None)
@@ -181,6 +188,7 @@ def scan_essays(app: Sphinx, config: Config) -> None:
                     source.date.isoformat(),
                 )
     state.unpublished = [] if config.unscripted_preview else [sources[d].path for d in hidden]
+    state.held = {sources[d].path: sources[d] for d in hidden} if not config.unscripted_preview else {}
     state.used_assets = {
         posixpath.join(posixpath.dirname(source.path), source.image) for source in sources.values() if source.image
     }
@@ -276,6 +284,30 @@ def _walk(tokens):
         yield token
         if token.children:
             yield from _walk(token.children)
+
+
+def summarise(app: Sphinx, exception: Exception | None) -> None:
+    """The build's last line: what readers now have, what is held back, and how long it took."""
+    state, published = build_state(app), output_folders(app)
+    if published.changed is None or state.site is None:
+        return
+    essays = len(state.site.essays)
+    held = sorted((source.date, path) for path, source in state.held.items() if not source.draft)
+    drafts = sum(1 for source in state.held.values() if source.draft)
+    parts = [f"{essays} essay{'' if essays == 1 else 's'}"]
+    if drafts:
+        parts.append(f"{drafts} draft{'' if drafts == 1 else 's'} held back")
+    if held:
+        parts.append(f"{len(held)} scheduled (next: {held[0][1]}, on {held[0][0].date().isoformat()})")
+    seconds = time.monotonic() - state.started
+    logger.info(
+        "Published %s to %s: %d file%s updated, in %.1f s.",
+        ", ".join(parts),
+        published.published,
+        published.changed,
+        "" if published.changed == 1 else "s",
+        seconds,
+    )
 
 
 def hide_unpublished(app: Sphinx) -> None:

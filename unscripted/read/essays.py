@@ -13,15 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from myst_parser.mdit_to_docutils.base import token_line
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import MystWarnings, create_warning
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.parsers import RSTParser
 
 from unscripted.core.html_policy import excerpt, sanitize, source_line
+from unscripted.core.languages import LanguageError, canonical
 from unscripted.core.model import SPHINX_PAGES, Essay, Site, SiteSettings
 from unscripted.core.problems import Problem
-from unscripted.core.text import WORD_RE, count_words
+from unscripted.core.text import Length, measure, units
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
 from unscripted.infra.strict import stop_build
@@ -49,7 +55,7 @@ def record_essay(app: Sphinx, doctree: nodes.document) -> None:
         docname=docname,
         title=section[0].astext() if section else source.title,
         source=source,
-        words=_count_words(body),
+        length=_measure(body),
     )
     if source.description or source.excerpt == 0:
         return
@@ -72,7 +78,7 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
         _remove(image)
     remaining, cut = limit, False
     for text in list(copy.findall(nodes.Text)):
-        formula = isinstance(text.parent, FORMULAS)  # one word, never cut: its MathML is whole
+        formula = isinstance(text.parent, FORMULAS)
         if remaining <= 0:
             cut = cut or bool(text.astext().strip())
             parent = text.parent
@@ -82,15 +88,19 @@ def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
                 _remove(parent)
                 parent = grandparent
             continue
-        words = [text] if formula else list(WORD_RE.finditer(text.astext()))
-        if len(words) > remaining:
-            _replace(text, nodes.Text(text.astext()[: words[remaining - 1].end()]))
-            cut = True
-        remaining -= len(words)
+        if formula:  # one word, never cut: its MathML is whole
+            remaining -= 1
+            continue
+        for end, weight in units(text.astext()):
+            remaining -= weight
+            if remaining <= 0:
+                cut = cut or bool(text.astext()[end:].strip())
+                _replace(text, nodes.Text(text.astext()[:end]))
+                break
     if cut:
         last = list(copy.findall(nodes.Text))[-1]
         if not isinstance(last.parent, nodes.math):
-            _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-")))
+            _replace(last, nodes.Text(last.astext().rstrip(" \n,;:—–-、，。；：")))
         copy.append(nodes.Text("…"))
     return copy
 
@@ -109,16 +119,16 @@ def _replace(old: nodes.Node, new: nodes.Node) -> None:
     old.parent[_position(old)] = new
 
 
-def _count_words(body: list[nodes.Node]) -> int:
-    count = 0
+def _measure(body: list[nodes.Node]) -> Length:
+    length = Length()
     for part in body:
         for text in part.findall(nodes.Text):
             ancestors = list(_ancestors(text, part))
             if any(isinstance(ancestor, FORMULAS) for ancestor in ancestors):
-                count += 1  # a formula is read as one word, however long its TeX
+                length += Length(words=1)  # a formula is read as one word, however long its TeX
             elif not any(isinstance(ancestor, NOT_COUNTED) for ancestor in ancestors):
-                count += count_words(text.astext())
-    return count
+                length += measure(text.astext())
+    return length
 
 
 def _ancestors(node: nodes.Node, stop: nodes.Node):
@@ -175,6 +185,20 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
         stop_build(problems, "nothing was written")
 
 
+class LanguageRenderer(SphinxRenderer):
+    """MyST's renderer, which keeps what MyST drops of ``[words]{lang=fr}``: the span's
+    language (as docutils marks it: a ``language-fr`` class, written as ``lang="fr"``)."""
+
+    def render_span(self, token) -> None:
+        super().render_span(token)
+        if "lang" in token.attrs:
+            span = self.current_node[-1]
+            try:
+                span["classes"].append(f"language-{canonical(str(token.attrs['lang']))}")
+            except LanguageError as error:
+                self.create_warning(str(error), MystWarnings.INVALID_ATTRIBUTE, line=token_line(token), append_to=span)
+
+
 class SafeParsing:
     """A parser whose failure on a document becomes a problem named with its file.
 
@@ -183,7 +207,7 @@ class SafeParsing:
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         try:
-            super().parse(inputstring, document)
+            self.render(inputstring, document)
         except (SystemExit, KeyboardInterrupt):
             raise
         except Exception as error:
@@ -196,9 +220,29 @@ class SafeParsing:
             PROBLEMS(env).setdefault(env.docname, []).append(Problem(path, None, message))
             document.children = []
 
+    def render(self, inputstring: str, document: nodes.document) -> None:
+        super().parse(inputstring, document)
+
 
 class SafeMystParser(SafeParsing, MystParser):
-    """MyST's parser, safely (``SafeParsing``)."""
+    """MyST's parser, with ``LanguageRenderer``, safely (``SafeParsing``)."""
+
+    def render(self, inputstring: str, document: nodes.document) -> None:
+        """``MystParser.parse``, with our renderer: the site's configuration, the file's own."""
+        config = document.settings.env.myst_config
+        try:
+            topmatter = read_topmatter(inputstring)
+        except TopmatterReadError:
+            topmatter = None  # reported while rendering
+        if topmatter:
+            config = merge_file_level(
+                config,
+                topmatter,
+                lambda kind, message: create_warning(document, message, kind, line=1, append_to=document),
+            )
+        parser = create_md_parser(config, LanguageRenderer)
+        parser.options["document"] = document
+        parser.render(inputstring)
 
 
 class SafeRSTParser(SafeParsing, RSTParser):

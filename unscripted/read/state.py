@@ -26,6 +26,8 @@ class BuildState:
     timezone: ZoneInfo | None = None  # the site's time zone (unscripted_timezone)
     sources: dict[str, EssaySource] = field(default_factory=dict)  # docname -> validated front matter, published
     unpublished: list[str] = field(default_factory=list)  # drafts and scheduled essays left out (file names)
+    held: dict[str, EssaySource] = field(default_factory=dict)  # the same, file name -> front matter
+    started: float = 0.0  # time.monotonic() when the build began
     exclude_patterns: list[str] | None = None  # conf.py's, while Sphinx looks for files
     assets: list[str] = field(default_factory=list)  # every other file under posts/
     used_assets: set[str] = field(default_factory=set)  # preview images, files held-back essays name

@@ -30,6 +30,8 @@ def essay_parts(page: bytes) -> list[lxml.html.HtmlElement]:
     if start < 0 or end < start:
         raise ValueError("the page has no <article role='main'>")
     article = lxml.html.fragment_fromstring(page[start : end + len(b"</article>")].decode("utf-8"))
+    in_language = article.find("div[@class='essay-text']")  # an essay in its own language
+    article = article if in_language is None else in_language
     section = article.find("section")
     if section is None:
         parts = [article]

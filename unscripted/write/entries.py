@@ -12,12 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from unscripted.core.html_policy import source_line
+from unscripted.core.languages import direction
 from unscripted.core.model import Collection
+from unscripted.core.text import Length
 from unscripted.infra.fragments import rebase
 from unscripted.infra.state import PerBuild
 from unscripted.read.state import build_state, site_of
@@ -39,12 +42,17 @@ class Entry:
     url: str
     date_iso: str
     date_text: str
+    updated_iso: str | None  # when the essay was revised (a later day than it was published)
+    updated_text: str | None
     minutes: int
-    words: int
+    length_text: str  # "1,200 words", "430 characters"
     summary: Markup
+    language: str | None  # the essay's, where it differs from the site's (its title and summary)
+    direction: str | None  # "rtl" where it is written right to left
     categories: tuple[Link, ...]
     tags: tuple[Link, ...]
     status: str  # "published"; "draft" or "scheduled" in preview only
+    site_language: str  # for the byline's own words, inside an essay in another language
     elsewhere: str | None = None  # a link post's host: its title links there (ABlog's external_link)
 
 
@@ -71,10 +79,25 @@ def links(app: Sphinx, page: str, collections: tuple[Collection, ...]) -> tuple[
     return tuple(Link(c.name, relative_url(app, page, c.docname)) for c in collections)
 
 
+def length_text(length: Length, language: str) -> str:
+    """ "1,200 words", "430 characters", or both, numbers written as *language* writes them."""
+    parts = []
+    if length.words or not length.characters:
+        parts.append(f"{format_decimal(length.words, locale=language)} word{'' if length.words == 1 else 's'}")
+    if length.characters:
+        plural = "" if length.characters == 1 else "s"
+        parts.append(f"{format_decimal(length.characters, locale=language)} character{plural}")
+    return ", ".join(parts)
+
+
 def entry(app: Sphinx, docname: str, page: str) -> Entry:
     """Essay *docname* as shown on *page*."""
-    site, builder = site_of(app), app.builder
+    site, builder, config = site_of(app), app.builder, app.config
     essay = site.essays[docname]
+    site_language = config.language or "en"
+    language = essay.source.language or site_language
+    updated = essay.source.updated
+    revised = updated is not None and updated.date() > essay.date.date()
     if essay.source.description:
         summary = Markup("<p>{}</p>").format(essay.source.description)
     else:
@@ -84,13 +107,18 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
         title=essay.title,
         url=link or relative_url(app, page, docname),
         date_iso=essay.date.isoformat(),
-        date_text=human_date(essay.date.date(), app.config.language or "en"),
-        minutes=essay.reading_minutes(app.config.unscripted_words_per_minute),
-        words=essay.words,
+        date_text=human_date(essay.date.date(), site_language),
+        updated_iso=updated.isoformat() if revised else None,
+        updated_text=human_date(updated.date(), site_language) if revised else None,
+        minutes=essay.length.minutes(config.unscripted_words_per_minute, config.unscripted_characters_per_minute),
+        length_text=length_text(essay.length, site_language),
         summary=summary,
+        language=language if language != site_language else None,
+        direction="rtl" if direction(language) == "rtl" else None,
         categories=links(app, page, site.collections_of(docname, "category")),
         tags=links(app, page, site.collections_of(docname, "tags")),
         status=essay.status(build_state(app).now),
+        site_language=site_language,
         elsewhere=urlsplit(link).hostname if link else None,
     )
 

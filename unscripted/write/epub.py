@@ -31,6 +31,7 @@ from unscripted.core import covers, ebooks
 from unscripted.core.model import BOOKS, Site
 from unscripted.core.problems import Problem
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
+from unscripted.infra.output import page_file
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
 from unscripted.write.articles import essay_parts
@@ -49,7 +50,7 @@ def write_books(app: Sphinx, exception: Exception | None) -> None:
     for docname in published:
         essay = site.essays[docname]
         path = outdir / essay.book_path
-        page, card = outdir / app.builder.get_target_uri(docname), outdir / essay.card_path
+        page, card = page_file(app, docname), outdir / essay.card_path
         if fingerprints.changed(essay.book_path, shared, essay.appearance(now), stamp(page), stamp(card)) or (
             not path.is_file()
         ):
@@ -117,7 +118,7 @@ def essay_book(app: Sphinx, site: Site, docname: str) -> ebooks.Book:
         date_iso=essay.date.isoformat(),
         date_text=human_date(essay.date.date(), language),
         language=language,
-        parts=essay_parts((outdir / app.builder.get_target_uri(docname)).read_bytes()),
+        parts=essay_parts((page_file(app, docname)).read_bytes()),
         link=link,
         image=lambda src: site_image(app, urljoin(url, src)),
     )

@@ -17,17 +17,21 @@ from pathlib import Path
 
 import lxml.html
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from sphinx.application import Sphinx
 
 from unscripted.core import __version__
 from unscripted.core.html_policy import sanitize
 from unscripted.core.mathml import plain_text
-from unscripted.core.model import FEED_FORMATS, Feed, Site
+from unscripted.core.model import FEED_FORMATS, Feed, Site, url_path
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
+from unscripted.infra.output import page_file
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
 from unscripted.write.articles import published_article
 from unscripted.write.entries import report_removed
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MEDIA_TYPES = {file_name: media_type for file_name, media_type, _ in FEED_FORMATS}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -45,6 +49,7 @@ class Item:
     summary: str
     content: str
     image: str
+    language: str  # BCP 47: the essay's, else the site's
     external: str | None = None  # a link post's home elsewhere (ABlog's external_link)
 
 
@@ -81,7 +86,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
 
 
 def page_stamp(app: Sphinx, docname: str) -> tuple[int, int]:
-    status = Path(app.outdir, app.builder.get_target_uri(docname)).stat()
+    status = page_file(app, docname).stat()
     return status.st_mtime_ns, status.st_size
 
 
@@ -92,9 +97,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
     summary = essay.source.description or plain_text(lxml.html.fromstring(essay.excerpt_html or "<p></p>"))
     # The write boundary again, on the entry as feed readers get it (no CSP protects them):
     # its images may only come from this site.
-    content, removed = sanitize(
-        published_article(Path(app.outdir, app.builder.get_target_uri(docname)), url), site_prefix=base
-    )
+    content, removed = sanitize(published_article(page_file(app, docname), url), site_prefix=base)
     report_removed(app, docname, removed, "its feed entry")
     return Item(
         url=url,
@@ -105,7 +108,8 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
         tags=tuple(c.name for c in site.collections_of(docname, "tags")),
         summary=" ".join(summary.split()),
         content=content,
-        image=base + essay.card_path,
+        image=base + url_path(essay.card_path),
+        language=essay.source.language or app.config.language or "en",
         external=essay.source.external_link,
     )
 
@@ -114,7 +118,7 @@ def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: st
     config = app.config
     base = config.blog_baseurl
     page_url = base + app.builder.get_target_uri(feed.listing)
-    feed_url = base + feed.path(file_name)
+    feed_url = base + url_path(feed.path(file_name))
     # An empty feed has no essays to date it by; the epoch is stable across builds.
     updated = max((item.updated for item in items), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     if file_name == "feed.json":
@@ -162,8 +166,19 @@ def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: st
             entry.summary(html.escape(item.summary, quote=False) if rss else item.summary)
         entry.content(item.content, type="html")
     if rss:
-        return generator.rss_str(pretty=True)
-    return generator.atom_str(pretty=True, extensions=False)
+        return generator.rss_str(pretty=True)  # RSS says one language per channel
+    return in_their_languages(generator.atom_str(pretty=True, extensions=False), items, config.language or "en")
+
+
+def in_their_languages(atom: bytes, items: list[Item], language: str) -> bytes:
+    """Each Atom entry in another language than its feed's says so (``xml:lang``)."""
+    if all(item.language == language for item in items):
+        return atom
+    document = etree.fromstring(atom)
+    for entry, item in zip(document.iterfind(f"{ATOM}entry"), items, strict=True):
+        if item.language != language:
+            entry.set(XML_LANG, item.language)
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_url: str) -> bytes:
@@ -192,6 +207,7 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
                 "content_html": item.content,
                 "summary": item.summary,
                 "image": item.image,
+                "language": item.language,
                 "date_published": date(item.published),
                 "date_modified": date(item.updated),
                 "authors": [{"name": name} for name in item.authors],

@@ -97,9 +97,7 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
             write_if_changed(target, image.read_bytes())  # the writer's own image, as it is
             continue
         title = essay.title if essay else None
-        # The front matter has no language yet; once it has, pass the essay's BCP 47 tag here
-        # (it picks Chinese, Japanese or Korean glyph forms, and right-to-left for Arabic, Hebrew...).
-        language = None
+        language = (essay.source.language or config.language) if essay else config.language  # glyphs, direction
         fingerprint = (title, language, style, drawing_digest())
         if work.fingerprints.changed(str(docname), *fingerprint) or not target.is_file():
             source = essay.source.path if essay else "conf.py"

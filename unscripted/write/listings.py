@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from unscripted.core.model import EPUB_MEDIA_TYPE, Catalog, Collection, Site, chunked, page_name
+from unscripted.core.model import EPUB_MEDIA_TYPE, Catalog, Collection, Site, chunked, page_name, url_path
 from unscripted.infra.files import Fingerprints
+from unscripted.infra.output import page_file
 from unscripted.infra.state import PerBuild
 from unscripted.read.directives import latest_essays
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
@@ -60,7 +60,7 @@ def listing_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     _fingerprints(app).append(fingerprints)
     shared = (site_fingerprint(app), site.widgets)  # the widgets are on every listing page
     for page in all_listing_pages(app, site):
-        target = Path(app.outdir, app.builder.get_target_uri(page.name))
+        target = page_file(app, page.name)
         if fingerprints.changed(page.name, shared, page.inputs) or not target.is_file():
             yield page.name, page.context(), page.template
 
@@ -126,7 +126,9 @@ def collection_context(
         "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
         # All essays also come as one e-book.
         "unscripted_page_book": (
-            {"path": site.collected_book_path, "type": EPUB_MEDIA_TYPE} if collection == site.all_essays else None
+            {"path": url_path(site.collected_book_path), "type": EPUB_MEDIA_TYPE}
+            if collection == site.all_essays
+            else None
         ),
     }
 

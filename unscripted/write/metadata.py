@@ -31,7 +31,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 from unscripted.core.cards import HEIGHT, WIDTH
 from unscripted.core.mathml import plain_text
-from unscripted.core.model import SITE_CARD, Essay
+from unscripted.core.model import SITE_CARD, Essay, url_path
 from unscripted.read.state import site_of
 
 MAX_LENGTH = 160  # what search results show
@@ -93,7 +93,7 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
     fields.update(
         {
             "og:description": html.escape(description, quote=False),
-            "og:image": base + (record.card_path if record else SITE_CARD),
+            "og:image": base + url_path(record.card_path if record else SITE_CARD),
             "og:image:width": str(size[0]),
             "og:image:height": str(size[1]),
             "og:image:alt": html.escape(alt, quote=False),
@@ -149,7 +149,7 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
                 {"@type": "Person", "name": author.name, "url": about}
                 for author in site.collections_of(pagename, "author")
             ],
-            "image": base + record.card_path,
+            "image": base + url_path(record.card_path),
             "url": url,
             "mainEntityOfPage": url,
             "keywords": [tag.name for tag in site.collections_of(pagename, "tags")],

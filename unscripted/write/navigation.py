@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from unscripted.core.model import EPUB_MEDIA_TYPE, FEED_FORMATS, feed_path
+from unscripted.core.model import EPUB_MEDIA_TYPE, FEED_FORMATS, feed_path, url_path
 from unscripted.read.state import site_of
 
 
@@ -28,10 +28,11 @@ def navigation_context(app: Sphinx, pagename: str, templatename: str, context: d
     context["unscripted_nav"] = [
         {"title": title, "url": pathto(docname), "current": docname == pagename} for title, docname in destinations
     ]
-    site_feed = feed_path(all_essays, FEED_FORMATS[0][0])
+    site_feed = url_path(feed_path(all_essays, FEED_FORMATS[0][0]))
     context["unscripted_site_feed"] = {"url": pathto(site_feed, resource=True), "title": app.config.blog_title}
     # The collected e-book exists even before the first essay, as the feed does.
-    context["unscripted_site_book"] = {"url": pathto(site.collected_book_path, resource=True), "type": EPUB_MEDIA_TYPE}
+    book = pathto(url_path(site.collected_book_path), resource=True)
+    context["unscripted_site_book"] = {"url": book, "type": EPUB_MEDIA_TYPE}
     feeds = site.feed_links(all_essays, "All essays") + context.get("unscripted_page_feeds", [])
     context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
     if pagename == app.config.root_doc:

@@ -9,7 +9,6 @@ rewritten when it changes. Search, 404 and draft pages are never listed.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from sphinx.application import Sphinx
@@ -30,7 +29,7 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     posts = site_of(app).essays
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in public_pages(app):
-        url = escape(base + quote(app.builder.get_target_uri(page)))  # URLs, not IRIs
+        url = escape(base + app.builder.get_target_uri(page))  # percent-encoded by Sphinx: URLs, not IRIs
         modified = f"<lastmod>{posts[page].updated.isoformat()}</lastmod>" if page in posts else ""
         lines.append(f"  <url><loc>{url}</loc>{modified}</url>")
     lines.append("</urlset>")
