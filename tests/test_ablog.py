@@ -124,8 +124,8 @@ def test_the_corpus_builds_as_it_is_and_agrees_with_ablog(sites, tmp_path):
     assert entry.link == "https://www.example.org/elsewhere/"
     assert entry.id == SITE_URL + "posts/2021/external-entry.html"
     # ABlog's language, as a tag: `:language: pt`, `language: English` (the site's: no mark).
-    assert build.page("posts/2020/winter-rhythm.html").css_first("article section").attributes["lang"] == "pt"
-    assert "lang" not in build.page("posts/2020/markdown-support.html").css_first("article section").attributes
+    assert build.page("posts/2020/winter-rhythm.html").css_first("article div.essay-text").attributes["lang"] == "pt"
+    assert build.page("posts/2020/markdown-support.html").css_first("article div.essay-text") is None
     # The byline shows the place, by its blog_locations name.
     byline = build.page("posts/2020/first-light.html").css_first(".post-byline").text()
     assert "in Lisbon, Portugal" in " ".join(byline.split())
