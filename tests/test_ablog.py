@@ -419,6 +419,22 @@ def test_a_held_back_rest_essays_files_are_its_own(sites, tmp_path):
     assert not build.exists("posts/2024/later.html")
 
 
+def test_a_blog_already_laid_out_like_this_one_keeps_its_addresses(sites, tmp_path):
+    """Posts at posts/YYYY/<slug> already: the html address is the essay's own page; only dirhtml's needs one."""
+    old = tmp_path / "old"
+    (old / "posts/2024").mkdir(parents=True)
+    (old / "conf.py").write_text('extensions = ["myst_parser", "ablog"]\nblog_post_pattern = "posts/*/*"\n')
+    (old / "index.md").write_text("# Home\n")
+    (old / "posts/2024/same-place.md").write_text("---\ndate: May 6, 2024\n---\n\n# Same place\n\nText.\n")
+    srcdir = sites.make({})
+    report = run_import(srcdir, old).stdout
+    assert "  posts/2024/same-place.md -> posts/2024/same-place.md  " in report, report
+    assert 'aliases: ["posts/2024/same-place/"]' in (srcdir / "posts/2024/same-place.md").read_text(encoding="utf-8")
+    build = sphinx_build(srcdir, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert "url=../same-place.html" in build.text("posts/2024/same-place/index.html")
+
+
 def test_an_imported_draft_is_dated_the_day_of_the_import(sites):
     srcdir = sites.make({})
     run_import(srcdir, ABLOG / "sites/problems", today=dt.date(2031, 2, 3).isoformat())

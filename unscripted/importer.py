@@ -474,7 +474,9 @@ def plan(posts: list[OldPost], conf: OldConf, root: Path, today: dt.date, report
         taken.add(slug)
         post.slug = slug
         post.target = f"posts/{post.year}/{slug}{post.suffix}"
-        post.aliases = aliases
+        # An old address that is the new page itself (a blog already laid out as posts/YYYY/) needs no page,
+        # only its dirhtml form does.
+        post.aliases = [f"{alias}/" if alias == post.new_docname else alias for alias in aliases]
         report.imported.append((post.rel, post.target, urls))
         if reasons:
             report.changed.append(f"{post.target}: renamed ({'; '.join(reasons)}); its old addresses are aliases")
