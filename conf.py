@@ -32,11 +32,12 @@ html_baseurl = SITE_URL
 
 # An allowlist: with conf.py at the root, Sphinx would otherwise read .venv/,
 # node_modules/, README.md and the tests' sample sites.
-include_patterns = ["index.md", "about.md", "posts/**/*.md"]
+include_patterns = ["index.md", "about.md", "posts/**/*.md", "posts/**/*.rst"]
 # Editors' lock and backup files are not essays.
 exclude_patterns = ["posts/**/.*", "posts/**/#*"]
 root_doc = "index"
-source_suffix = {".md": "markdown"}
+# Essays in MyST Markdown, or in reStructuredText as many ABlog blogs wrote them.
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 # Broken cross-references are errors, also for a plain `sphinx-build`.
 nitpicky = True
 
@@ -80,7 +81,7 @@ smartquotes_action = "qDe"
 blog_title = project
 blog_baseurl = SITE_URL
 blog_path = "essays"  # all essays at essays.html; tags at essays/tag/<slug>.html
-blog_post_pattern = "posts/*/*.md"
+blog_post_pattern = ["posts/*/*.md", "posts/*/*.rst"]
 blog_authors = {"alex": (author, None)}
 blog_default_author = "alex"
 blog_feed_subtitle = tagline

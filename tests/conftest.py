@@ -164,6 +164,31 @@ def sites(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path)
 
 
+ABLOG = DATA / "ablog"  # an ABlog corpus, two ABlog sites and what ABlog itself makes of them
+VENV = ROOT / ".venv"
+# Site copies share this checkout's virtual environment; never reinstall into it.
+MAKE = ["make", f"VENV={VENV}", "-o", f"{VENV}/bin/.build-deps"]
+
+
+@dataclass
+class Imported:
+    srcdir: Path
+    report: str
+    build: Build
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    """The small ABlog site ``tests/data/ablog/sites/good`` moved in with `make import`, then built as it came."""
+    base = tmp_path_factory.mktemp("imported")
+    srcdir = SiteMaker(base).make({})
+    command = [*MAKE, "-C", str(srcdir), "import", f"FROM={ABLOG / 'sites/good'}"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    return Imported(srcdir, result.stdout, build)
+
+
 def manuscript() -> tuple[str, list[str]]:
     """The first essay's title and paragraphs, as delivered, minus the delivery note."""
     text = (DATA / "the-quiet-lie.txt").read_text(encoding="utf-8")

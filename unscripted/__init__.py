@@ -8,7 +8,7 @@ Layers by stage; each imports only the ones above it in this list, never a sibli
     read/      discovery and validation, the read boundary, essays as read, ABlog's bridge
     rebuild    which pages an edit touches (the model, never an output)
     write/     one module per output: listings, feeds, e-books, essay page, navigation, metadata, sitemap,
-               images, CSP
+               images, CSP, aliases (old addresses of moved essays)
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
@@ -32,7 +32,19 @@ from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
 from unscripted.read import math as read_math
 from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import assets, csp, epub, essay_page, feeds, images, listings, metadata, navigation, sitemap
+from unscripted.write import (
+    aliases,
+    assets,
+    csp,
+    epub,
+    essay_page,
+    feeds,
+    images,
+    listings,
+    metadata,
+    navigation,
+    sitemap,
+)
 from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
@@ -64,6 +76,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxext.opengraph")
     app.add_domain(StateDomain)
     app.add_source_parser(essays.SafeMystParser, override=True)
+    app.add_source_parser(essays.SafeRSTParser, override=True)
     app.add_directive("latest-essays", LatestEssays)
     app.add_transform(typography.EssaySmartQuotes)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
@@ -95,8 +108,8 @@ def setup(app: Sphinx) -> dict:
     on("doctree-read", boundary.remove_private_comments, priority=300)
     # Before anything copies nodes (openings, titles): the copies carry the MathML.
     on("doctree-read", read_math.convert_math, priority=310)
+    on("doctree-read", ablog_bridge.read_post_markup, priority=350)  # the {post} text: the excerpt
     on("doctree-read", essays.record_essay, priority=400)
-    on("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
     on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
     on("doctree-read", rebuild.record_references)
 
@@ -117,6 +130,7 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", essay_page.add_byline)
     on("doctree-resolved", essay_page.one_id_per_element)
     on("html-collect-pages", listings.listing_pages)
+    on("html-collect-pages", aliases.alias_pages)
     on("html-collect-pages", output.drop_empty_search_terms)
     on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
@@ -131,6 +145,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
     on("build-finished", listings.save_fingerprints)
+    on("build-finished", aliases.save_fingerprints)
     on("build-finished", feeds.write_feeds)
     on("build-finished", images.finish_images)
     on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover
