@@ -28,6 +28,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # The build's pinned "now": essays dated later are scheduled, not published.
 NOW = "2026-06-01T12:00:00+00:00"
 STRICT = ("-n", "-W", "--keep-going")
+# Logs are compared as text: a CI that forces colour (FORCE_COLOR) must not
+# wrap every line of every build the tests start in escape codes.
+os.environ.pop("FORCE_COLOR", None)
+os.environ["NO_COLOR"] = "1"
 # What a project-shaped test site is made from; its content comes from the test.
 SITE_FILES = ("conf.py", "_static", "unscripted", "Makefile", "requirements.txt")
 
