@@ -126,5 +126,15 @@ class EssaySmartQuotes(SphinxSmartQuotes):
             parent = txtnode.parent
             if isinstance(parent, nodes.reference) and str(txtnode) in (parent.get("refuri"), f"mailto:{txtnode}"):
                 yield "literal", str(txtnode)  # an address shown as itself: its -- and ... are the address's
+            elif _in_system_message(txtnode):
+                yield "literal", str(txtnode)  # a parser's message, not the writer's words
             else:
                 yield from super().get_tokens([txtnode])
+
+
+def _in_system_message(node: nodes.Node) -> bool:
+    while node is not None:
+        if isinstance(node, nodes.system_message):
+            return True
+        node = node.parent
+    return False
