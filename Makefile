@@ -16,7 +16,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve post check test bench lock audit card-fonts clean
+.PHONY: help html serve post import check test bench lock audit card-fonts clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,12 @@ serve: $(BIN)/.build-deps ## Live preview, drafts and scheduled essays included,
 export TITLE SLUG
 post: $(BIN)/.build-deps ## Start a new essay (a draft): make post TITLE="The title" [SLUG=its-url]
 	$(BIN)/python -m unscripted.new_post "$$TITLE" --slug "$$SLUG"
+
+# The folder reaches the command through the environment, never through the shell's parser.
+export FROM
+import: $(BIN)/.build-deps ## Move an ABlog blog in: make import FROM=path/to/its/docs (the folder with its conf.py)
+	@test -n "$$FROM" || { echo 'Give the old site'"'"'s source folder: make import FROM=path/to/its/docs'; exit 2; }
+	$(BIN)/python -m unscripted.importer "$$FROM"
 
 check: $(BIN)/.test-deps ## The fast checks: lint, the pure core, one small in-process build (well under a minute)
 	$(BIN)/python -m pytest -m fast

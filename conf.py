@@ -32,11 +32,12 @@ html_baseurl = SITE_URL
 
 # An allowlist: with conf.py at the root, Sphinx would otherwise read .venv/,
 # node_modules/, README.md and the tests' sample sites.
-include_patterns = ["index.md", "about.md", "posts/**/*.md"]
+include_patterns = ["index.md", "about.md", "posts/**/*.md", "posts/**/*.rst"]
 # Editors' lock and backup files are not essays.
 exclude_patterns = ["posts/**/.*", "posts/**/#*"]
 root_doc = "index"
-source_suffix = {".md": "markdown"}
+# Essays in MyST Markdown, or in reStructuredText as many ABlog blogs wrote them.
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 # Broken cross-references are errors, also for a plain `sphinx-build`.
 nitpicky = True
 
@@ -69,15 +70,18 @@ myst_heading_anchors = 3
 # Anchors keep every script's letters and marks (MyST's presets drop vowel signs and
 # diacritics, so a link to an Arabic or Hindi heading would point nowhere).
 myst_heading_slug_func = "unscripted.core.model.heading_slug"
-# Essays are published verbatim: quotes stay exactly as the writer typed them.
-smartquotes = False
+# Typographic quotes, apostrophes, dashes (-- and ---) and ellipses, each essay in its
+# own language's quotation marks (unscripted/read/typography.py): the writer's words
+# stay exactly as typed, only the glyphs are typeset. Code and math are never touched.
+smartquotes = True
+smartquotes_action = "qDe"
 
 # -- Blog (ABlog's settings, which Unscripted honours) --------------------------
 
 blog_title = project
 blog_baseurl = SITE_URL
 blog_path = "essays"  # all essays at essays.html; tags at essays/tag/<slug>.html
-blog_post_pattern = "posts/*/*.md"
+blog_post_pattern = ["posts/*/*.md", "posts/*/*.rst"]
 blog_authors = {"alex": (author, None)}
 blog_default_author = "alex"
 blog_feed_subtitle = tagline
@@ -160,11 +164,12 @@ html_theme_options = {
         "color-brand-primary": unscripted_colours["brand"],
         "color-brand-content": unscripted_colours["brand"],
         "color-brand-visited": unscripted_colours["visited"],
-        # Headings and essays: Source Serif 4 (Latin, Cyrillic, Greek), the Latin-script serifs
-        # readers have while it loads, the served Noto faces, then the reader's own CJK serifs
+        # Headings and essays: Source Serif 4 (Latin, Cyrillic, Greek; served as "Unscripted
+        # Serif", _static/unscripted.css says why), the Latin-script serifs readers have while
+        # it loads, the served Noto faces, then the reader's own CJK serifs
         # (Simplified Chinese here; _static/unscripted.css switches them for ja, ko, zh-Hant) and emoji.
         "font-stack--headings": (
-            "'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
+            "'Unscripted Serif', 'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
             " 'Noto Naskh Arabic', 'Noto Serif Hebrew', 'Noto Serif Devanagari',"
             " 'Noto Serif CJK SC', 'Source Han Serif SC', 'Songti SC', STSong, SimSun,"
             " 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', serif"

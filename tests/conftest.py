@@ -28,6 +28,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # The build's pinned "now": essays dated later are scheduled, not published.
 NOW = "2026-06-01T12:00:00+00:00"
 STRICT = ("-n", "-W", "--keep-going")
+# Logs are compared as text: a CI that forces colour (FORCE_COLOR) must not
+# wrap every line of every build the tests start in escape codes.
+os.environ.pop("FORCE_COLOR", None)
+os.environ["NO_COLOR"] = "1"
 # What a project-shaped test site is made from; its content comes from the test.
 SITE_FILES = ("conf.py", "_static", "unscripted", "Makefile", "requirements.txt")
 
@@ -162,6 +166,31 @@ def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Build:
 @pytest.fixture
 def sites(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path)
+
+
+ABLOG = DATA / "ablog"  # an ABlog corpus, two ABlog sites and what ABlog itself makes of them
+VENV = ROOT / ".venv"
+# Site copies share this checkout's virtual environment; never reinstall into it.
+MAKE = ["make", f"VENV={VENV}", "-o", f"{VENV}/bin/.build-deps"]
+
+
+@dataclass
+class Imported:
+    srcdir: Path
+    report: str
+    build: Build
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    """The small ABlog site ``tests/data/ablog/sites/good`` moved in with `make import`, then built as it came."""
+    base = tmp_path_factory.mktemp("imported")
+    srcdir = SiteMaker(base).make({})
+    command = [*MAKE, "-C", str(srcdir), "import", f"FROM={ABLOG / 'sites/good'}"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
+    return Imported(srcdir, result.stdout, build)
 
 
 def manuscript() -> tuple[str, list[str]]:

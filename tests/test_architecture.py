@@ -52,7 +52,7 @@ def layer(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "setup"
-    if parts[1] == "new_post":
+    if parts[1] in {"new_post", "importer"}:
         return "commands"
     return parts[1]
 

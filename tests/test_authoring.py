@@ -28,7 +28,7 @@ BAD_INPUT = [
     ),
     ("no front matter", {"posts/2024/bad.md": BODY}, "posts/2024/bad.md", 1, "has no front matter"),
     ("missing date", {"posts/2024/bad.md": post("tags: [a]")}, "posts/2024/bad.md", 2, "no `date:`"),
-    ("ambiguous date", {"posts/2024/bad.md": post("date: 01/02/2024")}, "posts/2024/bad.md", 2, "not an ISO 8601 date"),
+    ("ambiguous date", {"posts/2024/bad.md": post("date: 01/02/2024")}, "posts/2024/bad.md", 2, "write 2024-02-01 or"),
     ("impossible date", {"posts/2024/bad.md": post("date: 2024-02-30")}, "posts/2024/bad.md", 2, "not a real date"),
     (
         "date-time without offset",

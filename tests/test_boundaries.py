@@ -48,11 +48,17 @@ def essay(body: str, front: str = "date: 2024-03-14") -> str:
     return f"---\n{front}\n---\n\n# A Title\n\n{body}\n"
 
 
+def rest(body: str, fields: str = ":date: 2024-03-14") -> str:
+    """A reStructuredText essay whose body starts on line 6."""
+    return f"{fields}\n\nA Title\n=======\n\n{body}\n"
+
+
 def fenced(name: str, argument: str = "", *lines: str) -> str:
     return "\n".join([f"```{{{name}}} {argument}".rstrip(), *lines, "```"])
 
 
 E = "posts/2024/attack.md"
+R = "posts/2024/attack.rst"
 # (name, files, the file the message names, its line (None: the file alone), what it says)
 REJECTED = [
     # -- Files from outside the content, by every route --------------------------------------
@@ -135,7 +141,8 @@ REJECTED = [
     ),
     ("stray .markdown", {"posts/2024/almost.markdown": essay("x")}, "posts/2024/almost.markdown", None, "rename it"),
     ("stray .MD", {"posts/2024/loud.MD": essay("x")}, "posts/2024/loud.MD", None, "rename it to loud.md"),
-    ("stray .rst", {"posts/2024/old.rst": "Old\n===\n"}, "posts/2024/old.rst", None, "reStructuredText"),
+    ("reST essay without details", {"posts/2024/old.rst": "Old\n===\n"}, "posts/2024/old.rst", 1, "has no details"),
+    ("stray .rest", {"posts/2024/old.rest": rest("x")}, "posts/2024/old.rest", None, "rename it to old.rst"),
     ("unused image", {"posts/2024/unused.png": PNG}, "posts/2024/unused.png", None, "not used by any essay"),
     ("unused text file", {"posts/2024/ideas.txt": "x"}, "posts/2024/ideas.txt", None, "not used by any essay"),
     ("essay too deep", {"posts/2024/drafts/idea.md": essay("x")}, "posts/2024/drafts/idea.md", None, "posts/YYYY/"),
@@ -151,6 +158,25 @@ REJECTED = [
         None,
         "same file name as posts/2023/photo.png",
     ),
+    # -- The same routes from a reStructuredText essay ----------------------------------------
+    ("rst include conf.py", {R: rest(".. include:: ../../conf.py\n   :literal:")}, R, 6, "reads another file"),
+    ("rst literalinclude", {R: rest(".. literalinclude:: /.env")}, R, 6, "reads another file"),
+    ("rst raw html", {R: rest(".. raw:: html\n\n   <script>alert(1)</script>")}, R, 6, "a raw block"),
+    ("rst raw iframe", {R: rest('.. raw:: html\n\n   <iframe src="https://t.example/"></iframe>')}, R, 6, "raw block"),
+    ("rst raw :file:", {R: rest(".. raw:: html\n   :file: ../../.env")}, R, 6, "reads another file"),
+    ("rst csv-table :url:", {R: rest(".. csv-table::\n   :url: file:///etc/passwd")}, R, 6, "reads another"),
+    ("rst image outside", {R: rest(".. image:: ../../private/photo.png")}, R, 6, "is outside the publication"),
+    ("rst remote figure", {R: rest(".. figure:: https://tracker.example/p.gif")}, R, 6, "is on another site"),
+    ("rst download .env", {R: rest(":download:`the key <../../.env>`")}, R, 6, "is outside the publication"),
+    ("rst meta", {R: rest(".. meta::\n   :http-equiv=refresh: 0; url=https://evil.example/")}, R, 6, "<meta>"),
+    ("rst title", {R: rest(".. title:: Another Title")}, R, 6, "<title>"),
+    ("rst javascript link", {R: rest("`Click <javascript:alert(1)>`_ now.")}, R, 6, "allowlist does not allow"),
+    ("rst post directive inside a note", {R: rest(".. note::\n\n   .. post:: 2024-01-01")}, R, 8, "top level"),
+    ("rst label blog-posts", {R: rest(".. _blog-posts:\n\nSection\n-------\n\nx")}, R, 6, "the label blog-posts"),
+    ("rst essay named search", {"posts/2024/search.rst": rest("x")}, "posts/2024/search.rst", None, "rename"),
+    ("rst and md, one essay", {E: essay("x"), R: rest("x")}, R, None, "is the same essay in another syntax"),
+    ("rst NUL character", {R: rest("calm\x00storm")}, R, 6, "U+0000"),
+    ("rst ambiguous date", {R: rest("x", ":date: 01/02/2024")}, R, 1, "write 2024-02-01 or 2024-01-02"),
     # -- Active or remote markup -------------------------------------------------------------
     ("raw <script>", {E: essay("<script>alert(1)</script>")}, E, 7, "<script> is not allowed"),
     ("event handler", {E: essay('A <span onclick="steal()">word</span>.')}, E, 7, "onclick"),
@@ -207,8 +233,8 @@ REJECTED = [
     ("NUL by YAML escape", {E: essay("x", 'date: 2024-03-14\ndescription: "calm\\0storm"')}, E, 3, "U+0000"),
     ("two titles", {E: essay("Text.\n\n# Another Title\n\nMore.")}, E, 9, "a second `#` title"),
     # -- Names the site's own pages use ------------------------------------------------------
-    ("label blog-posts", {E: essay("(blog-posts)=\n## Section")}, E, 8, "the label blog-posts"),
-    ("label search", {E: essay("(search)=\n## Section")}, E, 8, "the label search"),
+    ("label blog-posts", {E: essay("(blog-posts)=\n## Section")}, E, 7, "the label blog-posts"),
+    ("label search", {E: essay("(search)=\n## Section")}, E, 7, "the label search"),
     ("essay named search", {"posts/2024/search.md": essay("x")}, "posts/2024/search.md", None, "rename the file"),
     ("essay named blog-posts", {"posts/2024/blog-posts.md": essay("x")}, "posts/2024/blog-posts.md", None, "rename"),
     ("essay named tag-x", {"posts/2024/tag-intimacy.md": essay("x")}, "posts/2024/tag-intimacy.md", None, "rename"),
@@ -237,7 +263,7 @@ REJECTED = [
         3,
         "characters long",
     ),
-    ("huge date", {E: essay("x", "date: 2024-" + "9" * 200_000)}, E, 2, "is not an ISO 8601 date"),
+    ("huge date", {E: essay("x", "date: 2024-" + "9" * 200_000)}, E, 2, "is not a date; write it as YYYY-MM-DD"),
 ]
 
 

@@ -101,7 +101,10 @@ def test_front_matter_and_a_post_directive_in_one_essay_are_refused(sites, tmp_p
     both = ESSAY_SOURCE.replace("\n\nI used to think", "\n\n```{post} 2024-03-14\n```\n\nI used to think", 1)
     build = sphinx_build(sites.make({"posts/2024/the-quiet-lie.md": both}), tmp_path / "out")
     assert build.returncode != 0
-    assert "posts/2024/the-quiet-lie.md:12: ERROR: the essay has front matter and a {post} directive" in build.log
+    assert (
+        "posts/2024/the-quiet-lie.md:12: ERROR: has both front matter (line 1) and a {post} directive (line 12), "
+        "which would give the essay two sets of details; delete the {post} directive"
+    ) in build.log
     assert not (tmp_path / "out" / "index.html").exists()
 
 

@@ -1,4 +1,5 @@
-"""The first essay is published verbatim from the writer's manuscript."""
+"""The first essay is published verbatim from the writer's manuscript: the same words, with
+typographic quotes, dashes and ellipses (``tests/test_typography.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import yaml
 
 from conftest import ROOT, manuscript
+from tools import as_typed
 
 ESSAY = "posts/2024/the-quiet-lie.html"
 
@@ -28,8 +30,10 @@ def test_every_paragraph_in_order_word_for_word(site):
     _, paragraphs = manuscript()
     section = site.page(ESSAY).css_first("article section")
     published = [p.text() for p in section.css("section > p")]
-    assert published == paragraphs
-    assert "…" in "".join(published) and "—" in "".join(published) and "’" in "".join(published)
+    assert [as_typed(p) for p in published] == [as_typed(p) for p in paragraphs]
+    everything = "".join(published)
+    assert '"' not in everything and "'" not in everything, "every quote and apostrophe typeset"
+    assert "“" in everything and "…" in everything and "—" in everything and "’" in everything
 
 
 def test_delivery_note_is_not_published(site):

@@ -17,6 +17,7 @@ from unscripted.write.articles import published_article as page_content
 
 from conftest import DATA, NOW, ROOT, SITE_URL, manuscript, resolve, sphinx_build
 from feed_rules import json_feed_problems, rss_problems
+from tools import as_typed
 
 ESSAY_SOURCE = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
 
@@ -178,7 +179,7 @@ def test_entry_is_the_full_essay_without_page_furniture(site):
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html"
     html = HTMLParser(content.text)
-    assert [p.text() for p in html.css("p")] == manuscript()[1]
+    assert [p.text() for p in html.css("p")] == [as_typed(p) for p in manuscript()[1]]
     assert not html.css("h1, .headerlink, .post-header, .system-message, script")
     assert str(ROOT) not in content.text
 

@@ -11,7 +11,8 @@ from conftest import ROOT, sphinx_build
 
 CSS = ROOT / "_static" / "unscripted.css"
 WEB_FONTS = ROOT / "unscripted" / "static" / "fonts"
-LATIN = {f"source-serif-4-latin-{weight}-{style}.woff2" for weight in (400, 600) for style in ("normal", "italic")}
+FIRST_SCREEN = {f"unscripted-serif-latin-core-{w}-{s}.woff2" for w in (400, 600) for s in ("normal", "italic")}
+LATIN = FIRST_SCREEN | {name.replace("-core-", "-more-") for name in FIRST_SCREEN}
 SAMPLES = {  # a paragraph in each script, and the file it must bring
     "source-serif-4-cyrillic-400-normal.woff2": "Заметки о близости и о том, как нас видят.",
     "source-serif-4-greek-400-normal.woff2": "Σημειώσεις για την οικειότητα.",
@@ -37,15 +38,16 @@ def test_every_face_is_served_licensed_and_limited_to_its_characters():
     assert used == {path.name for path in WEB_FONTS.glob("*.woff2")}, "a face without a file, or a file no face uses"
     assert all("unicode-range" in face and face["font-display"] == "swap" for face in faces)
     families = {face["font-family"].strip('"') for face in faces}
-    assert families == {"Source Serif 4", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari"}
-    for family in families:
+    assert families == {"Unscripted Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari"}
+    for family in families - {"Unscripted Serif"}:
         assert (WEB_FONTS / f"{family.replace(' ', '')}-OFL.txt").is_file(), family
-    # Every style today's essays use, in every cut of Source Serif 4.
-    serif = [face for face in faces if face["font-family"] == '"Source Serif 4"']
-    assert len(serif) == 6 * 4
+    assert (WEB_FONTS / "SourceSerif4-OFL.txt").is_file()
+    # Every style today's essays use, in every cut of Source Serif 4 (Latin split in two).
+    serif = [face for face in faces if face["font-family"] == '"Unscripted Serif"']
+    assert len(serif) == 7 * 4
     # Scripts without italics: the italic face is the upright file, so emphasis never fakes a slant.
     for face in faces:
-        if face["font-family"] != '"Source Serif 4"' and face["font-style"] == "italic":
+        if face["font-family"] != '"Unscripted Serif"' and face["font-style"] == "italic":
             assert "-normal.woff2" in face["src"], face
 
 
@@ -62,9 +64,42 @@ def fonts_requested(browser, url: str) -> set[str]:
     return {u.rsplit("/", 1)[1] for u in requested if u.endswith(".woff2")}
 
 
+def codepoints(unicode_range: str) -> set[int]:
+    points = set()
+    for span in unicode_range.replace("U+", "").split(","):
+        first, _, last = span.strip().partition("-")
+        points |= set(range(int(first, 16), int(last or first, 16) + 1))
+    return points
+
+
+@pytest.mark.fast
+def test_the_split_latin_cut_is_renamed_and_serves_exactly_its_range():
+    """Source Serif 4's Latin cut, split for the first screen (tools/build_card_fonts.py): a
+    modified font may not carry the Reserved Font Name; each file holds exactly the characters
+    its face claims; the two halves together are the whole cut."""
+    from fontTools.ttLib import TTFont
+
+    faces = {re.search(r'fonts/([^"]+)"', face["src"]).group(1): face for face in font_faces()}
+    for name in sorted(LATIN):
+        font = TTFont(WEB_FONTS / name)
+        names = {record.nameID: record.toUnicode() for record in font["name"].names}
+        assert "Source" not in "".join(text for key, text in names.items() if key != 0), names
+        assert names[1].startswith("Unscripted Serif") and names[16 if 16 in names else 1] == "Unscripted Serif", names
+        assert "Reserved Font Name" in names[0], "the copyright notice stays"
+        assert set(font.getBestCmap()) == codepoints(faces[name]["unicode-range"]), name
+        half = name.replace("-core-", "-more-") if "-core-" in name else name.replace("-more-", "-core-")
+        assert not codepoints(faces[name]["unicode-range"]) & codepoints(faces[half]["unicode-range"])
+    core = codepoints(faces["unscripted-serif-latin-core-400-normal.woff2"]["unicode-range"])
+    assert set(range(0x20, 0x7F)) | {ord(char) for char in "“”‘’–—…"} <= core
+
+
 def test_english_pages_download_no_extra_font(site, served_site, browser):
     for path in site.html_pages:
         assert fonts_requested(browser, served_site + path) <= LATIN, path
+    for path in ("index.html", "posts/2024/the-quiet-lie.html", "essays/tag/intimacy.html"):
+        preloaded = {link.attributes["href"].rsplit("/", 1)[1] for link in site.page(path).css('link[rel="preload"]')}
+        assert preloaded == {f"unscripted-serif-latin-core-{weight}-normal.woff2" for weight in (400, 600)}, path
+        assert fonts_requested(browser, served_site + path) <= FIRST_SCREEN, path
 
 
 def test_each_script_is_drawn_in_its_own_face(sites, tmp_path, browser):
@@ -101,8 +136,11 @@ def test_each_script_is_drawn_in_its_own_face(sites, tmp_path, browser):
     assert set(SAMPLES) <= set(requested)
     assert emphasis == plain, "Arabic emphasis is drawn slanted"
     expected = {
-        "An English paragraph.": "SourceSerif4-Regular",
+        "An English paragraph.": "UnscriptedSerif-Regular",
         **{text: "SourceSerif4-Regular" for name, text in SAMPLES.items() if name.startswith("source-serif")},
+        # Mostly ASCII letters, drawn from the Latin cut; the accented ones from their own cut.
+        SAMPLES["source-serif-4-latin-ext-400-normal.woff2"]: "UnscriptedSerif-Regular",
+        SAMPLES["source-serif-4-vietnamese-400-normal.woff2"]: "UnscriptedSerif-Regular",
         SAMPLES["noto-naskh-arabic-arabic-400-normal.woff2"]: "NotoNaskhArabic-Regular",
         SAMPLES["noto-serif-hebrew-hebrew-400-normal.woff2"]: "NotoSerifHebrew-Regular",
         SAMPLES["noto-serif-devanagari-devanagari-400-normal.woff2"]: "NotoSerifDevanagari-Regular",

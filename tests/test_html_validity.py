@@ -29,11 +29,13 @@ def describe(site, message: dict) -> str:
     return f"{where}: {message['message']}\n    {message.get('extract', '').strip()}"
 
 
-@pytest.mark.parametrize("which", ["site", "many", "multilingual"])
+@pytest.mark.parametrize("which", ["site", "many", "multilingual", "imported"])
 def test_every_page_has_no_html_errors(request, which):
-    """The publication, a generated site with pagination, related essays and neighbours, and
-    essays in many languages and scripts using every common MyST feature."""
+    """The publication, a generated site with pagination, related essays and neighbours,
+    essays in many languages and scripts using every common MyST feature, and an imported
+    ABlog site (reST essays, link posts, places, the pages at old addresses)."""
     site = request.getfixturevalue(which)
+    site = getattr(site, "build", site)
     pages = [str(site.outdir / path) for path in site.html_pages]
     messages = vnu(site, "--errors-only", *pages)
     errors = [describe(site, m) for m in messages if m["type"] in {"error", "non-document-error"}]

@@ -96,6 +96,21 @@ def add_math(srcdir):  # math in the opening (listings get the math style sheet)
     )
 
 
+def add_an_alias(srcdir):  # an old address: a page that sends readers on
+    rewrite(essay(srcdir, 5), r"^(date: .*)$", r"\1\naliases: [blog/old-five, old/five.html]")
+
+
+def remove_an_alias(srcdir):  # its page goes, as in a clean build
+    rewrite(essay(srcdir, 5), r"^aliases: .*$", "aliases: [old/five.html]")
+
+
+def add_a_rest_essay(srcdir):  # ABlog's reST, with a month-name date
+    path = srcdir / "posts/2020/a-rest-essay.rst"
+    path.write_text(
+        "A reST essay\n============\n\n.. post:: Mar 02, 2020\n   :tags: quiet\n   :redirect: blog/rest\n\nWords.\n"
+    )
+
+
 CHANGES = [
     edit_body,
     edit_opening,
@@ -111,6 +126,9 @@ CHANGES = [
     make_draft,
     publish_again,
     add_math,
+    add_an_alias,
+    remove_an_alias,
+    add_a_rest_essay,
 ]
 
 
@@ -194,6 +212,7 @@ def test_parallel_builds_equal_serial_ones(tmp_path):
         path.write_text(path.read_text() + "\nAn afterthought.\n")
     add_newest(srcdir)
     retag(srcdir)
+    add_a_rest_essay(srcdir)  # reST, ABlog's directive: read in a child process too
     serial, parallel = both()
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
     assert not differences(parallel.files(), serial.files())

@@ -1,7 +1,10 @@
-"""Lighthouse, with its mobile settings, scores 100 for accessibility, best practices and SEO.
+"""Lighthouse, with its mobile settings (a slow 4G phone, simulated): 100 for performance,
+accessibility, best practices and SEO, the largest contentful paint within 1.2 s and layout
+shift within 0.01, on the home page, an essay and a tag page, served compressed as hosts do.
 
-Performance and page weight are recorded in the test output, not gated: they
-depend on the machine. The benchmark tracks speed.
+Lighthouse simulates the network, but it times the page's own work on this machine and
+multiplies it by four: a busy machine can only make a page look slower. So the figures are
+taken from the best of up to three runs; every run is recorded in the test output.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from tools import CHROMIUM_ARGS, MEASUREMENTS, chromium, node_tool, program
 
 PAGES = ["index.html", "posts/2024/the-quiet-lie.html", "essays/tag/intimacy.html"]
 GATED = ("accessibility", "best-practices", "seo")
+LARGEST_CONTENTFUL_PAINT_MS = 1200
+LAYOUT_SHIFT = 0.01
+RUNS = 3
 
 
 def failing_audits(report: dict, category: str) -> list[str]:
@@ -30,16 +36,12 @@ def failing_audits(report: dict, category: str) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_lighthouse_scores(served_site, path, tmp_path):
-    node = program("node", "nodejs")
-    cli = node_tool("lighthouse/cli/index.js")
-    output = tmp_path / "report.json"
+def lighthouse(url: str, output) -> dict:
     subprocess.run(
         [
-            node,
-            str(cli),
-            served_site + path,
+            program("node", "nodejs"),
+            str(node_tool("lighthouse/cli/index.js")),
+            url,
             "--quiet",
             "--output=json",
             f"--output-path={output}",
@@ -51,16 +53,49 @@ def test_lighthouse_scores(served_site, path, tmp_path):
         capture_output=True,
         timeout=300,
     )
-    report = json.loads(output.read_text())
-    scores = {key: category["score"] for key, category in report["categories"].items()}
-    weight = report["audits"]["total-byte-weight"]["numericValue"]
-    MEASUREMENTS.append(
-        f"lighthouse {path}: performance {scores['performance'] * 100:.0f}, "
-        f"transferred {weight / 1024:.1f} KiB, LCP {report['audits']['largest-contentful-paint']['displayValue']}"
+    return json.loads(output.read_text())
+
+
+def speed(report: dict) -> tuple[float, float, float]:
+    """(performance score, largest contentful paint in ms, cumulative layout shift)."""
+    audits = report["audits"]
+    return (
+        report["categories"]["performance"]["score"],
+        audits["largest-contentful-paint"]["numericValue"],
+        audits["cumulative-layout-shift"]["numericValue"],
     )
+
+
+def fast_enough(report: dict) -> bool:
+    score, paint, shift = speed(report)
+    return score == 1 and paint <= LARGEST_CONTENTFUL_PAINT_MS and shift <= LAYOUT_SHIFT
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_lighthouse_scores(served_site, path, tmp_path):
+    reports = []
+    for run in range(RUNS):
+        report = lighthouse(served_site + path, tmp_path / f"report{run}.json")
+        reports.append(report)
+        score, paint, shift = speed(report)
+        weight = report["audits"]["total-byte-weight"]["numericValue"]
+        MEASUREMENTS.append(
+            f"lighthouse {path} (run {run + 1}): performance {score * 100:.0f}, LCP {paint / 1000:.2f} s, "
+            f"CLS {shift:.3f}, transferred {weight / 1024:.1f} KiB"
+        )
+        if fast_enough(report):
+            break
+    best = min(reports, key=lambda report: (-speed(report)[0], speed(report)[1]))
+    score, paint, shift = speed(best)
     problems = [
-        f"{category} {scores[category] * 100:.0f}:\n" + "\n".join(failing_audits(report, category))
+        f"{category} {best['categories'][category]['score'] * 100:.0f}:\n" + "\n".join(failing_audits(best, category))
         for category in GATED
-        if scores[category] != 1
+        if best["categories"][category]["score"] != 1
     ]
+    if not fast_enough(best):
+        problems.append(
+            f"performance {score * 100:.0f} (100 wanted), LCP {paint:.0f} ms (<= {LARGEST_CONTENTFUL_PAINT_MS}), "
+            f"CLS {shift:.3f} (<= {LAYOUT_SHIFT}) in the best of {len(reports)} runs:\n"
+            + "\n".join(failing_audits(best, "performance"))
+        )
     assert not problems, f"{path}:\n" + "\n".join(problems)

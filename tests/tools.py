@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import posixpath
 import shutil
@@ -95,13 +97,48 @@ def epubcheck(books: list[Path]) -> subprocess.CompletedProcess:
     return subprocess.run([*command, *map(str, books)], capture_output=True, text=True, timeout=600, check=False)
 
 
+# Typographic glyphs back to what a writer types (tests/test_typography.py): the same words.
+TYPED = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "—": "---", "–": "--", "…": "..."}
+)
+
+
+def as_typed(text: str) -> str:
+    return text.translate(TYPED)
+
+
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under its base path, and its 404.html for anything missing, like a host does."""
+    """Serves the site under its base path, and its 404.html for anything missing, like a host
+    does; text compressed with gzip for clients that ask, as GitHub Pages and Read the Docs do
+    (Lighthouse measures what a phone would download)."""
 
     prefix = "/"
 
     def log_message(self, format: str, *args) -> None:
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the folder a host sends
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        if not kind.startswith(COMPRESSED_TYPES):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def translate_path(self, path: str) -> str:
         if path.startswith(self.prefix):

@@ -16,8 +16,14 @@ plus ``unscripted/fonts/extra-chars.txt``, where a title's rarer characters go.
 Same inputs, same bytes.
 
 Web fonts (``--web``, ``unscripted/static/fonts/``, published): woff2 files
-copied unchanged from ``@fontsource/*`` and checked against
-``tools/web-fonts.sha256``.
+from ``@fontsource/*``, checked against ``tools/web-fonts.sha256`` and copied
+unchanged, except Source Serif 4's Latin cut, which every page needs first: it is
+split in two, what a first screen of English text uses (``latin-core``, preloaded
+by every page, a third smaller) and the rest of the cut (``latin-more``, fetched
+only by pages that use it). A split font is a Modified Version under the SIL OFL
+and Source Serif's Reserved Font Name "Source" may not name it, so the split
+files are named "Unscripted Serif" (the copyright and licence notices are kept).
+Their ``unicode-range`` for ``_static/unscripted.css`` is printed.
 
 Needs ``npm`` (``npm pack`` downloads each package and checks it against the
 registry's sha512) and fontTools with brotli (in requirements-test.txt). The
@@ -73,6 +79,17 @@ WEB_SOURCES = [
     ("@fontsource/noto-serif-hebrew", "5.3.0"),
     ("@fontsource/noto-serif-devanagari", "5.3.0"),
 ]
+
+# Source Serif 4's Latin cut, split: the characters a first screen of English uses.
+FIRST_SCREEN = {
+    *range(0x20, 0x7F),  # ASCII
+    0xA0, 0xA9, 0xAB, 0xB7, 0xBB,  # no-break space, ©, « · »
+    *range(0x2010, 0x2015), *range(0x2018, 0x201F), 0x2022, 0x2026,  # dashes, quotes, bullet, ellipsis
+    0x2032, 0x2033, 0x2039, 0x203A, 0x20AC, 0x2122, 0x2212,  # primes, ‹ ›, €, ™, minus
+}  # fmt: skip
+SPLIT_SOURCES = {f"source-serif-4-latin-{w}-{style}.woff2" for w in (400, 600) for style in ("normal", "italic")}
+SPLIT_FAMILY = ("Source Serif 4", "Unscripted Serif")  # the Reserved Font Name may not name a modified font
+SPLIT_POSTSCRIPT = ("SourceSerif4", "UnscriptedSerif")
 
 # Not drawn on a card, or only of use to a hinting, vertical or SVG-capable renderer.
 DROP_TABLES = ["vhea", "vmtx", "VORG", "SVG", "STAT", "gasp", "DSIG", "BASE", "hdmx", "LTSH", "VDMX"]
@@ -213,8 +230,50 @@ def build_web_fonts(cache: Path) -> None:
             data = extract(tarball, f"files/{name}")
             if hashlib.sha256(data).hexdigest() != sums[name]:
                 raise SystemExit(f"{package}@{version}: files/{name} is not the file tools/web-fonts.sha256 pins")
-            (WEB_FONTS / name).write_bytes(data)
-    print(f"{len(sums)} web fonts checked and copied")
+            if name in SPLIT_SOURCES:
+                split_first_screen(name, data, cache)
+            else:
+                (WEB_FONTS / name).write_bytes(data)
+    print(f"{len(sums)} web fonts checked, {len(SPLIT_SOURCES)} of them split")
+
+
+def split_first_screen(name: str, data: bytes, cache: Path) -> None:
+    """*name*'s characters in two renamed files: the first screen's, and the rest."""
+    source = cache / name
+    source.write_bytes(data)
+    cmap = set(TTFont(source).getBestCmap())
+    for part, unicodes in (("core", cmap & FIRST_SCREEN), ("more", cmap - FIRST_SCREEN)):
+        target = WEB_FONTS / name.replace("source-serif-4-latin-", f"unscripted-serif-latin-{part}-")
+        font = TTFont(source, recalcTimestamp=False)
+        options = subset.Options()
+        # Features running text uses; figure styles (frac, numr, tnum...) would double the glyphs.
+        options.layout_features = ["ccmp", "locl", "mark", "mkmk", "kern", "liga", "clig", "calt", "rlig"]
+        options.name_IDs = ["*"]  # copyright, licence, version
+        options.hinting = False  # a third of the bytes; browsers draw unhinted outlines well
+        options.flavor = "woff2"
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(unicodes))
+        subsetter.subset(font)
+        names = font["name"]
+        for record in list(names.names):
+            text = record.toUnicode().replace(*SPLIT_FAMILY).replace(*SPLIT_POSTSCRIPT)
+            names.setName(text, record.nameID, record.platformID, record.platEncID, record.langID)
+        font.flavor = "woff2"
+        font.save(target)
+        size = target.stat().st_size
+        print(f"{target.name}: {len(unicodes)} characters, {size:,} bytes; unicode-range: {ranges(unicodes)}")
+    source.unlink()
+
+
+def ranges(codepoints: set[int]) -> str:
+    """CSS unicode-range for *codepoints*: U+0020-007E,U+00A0,..."""
+    spans: list[list[int]] = []
+    for code in sorted(codepoints):
+        if spans and code == spans[-1][1] + 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    return ",".join(f"U+{a:04X}" if a == b else f"U+{a:04X}-{b:04X}" for a, b in spans)
 
 
 def main() -> None:

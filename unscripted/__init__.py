@@ -8,7 +8,7 @@ Layers by stage; each imports only the ones above it in this list, never a sibli
     read/      discovery and validation, the read boundary, essays as read, ABlog's bridge
     rebuild    which pages an edit touches (the model, never an output)
     write/     one module per output: listings, feeds, e-books, essay page, navigation, metadata, sitemap,
-               images, CSP, search
+               images, CSP, aliases (old addresses of moved essays), search
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
@@ -29,11 +29,24 @@ from unscripted.core.mathml import converter_version
 from unscripted.infra import output, strict
 from unscripted.infra.files import code_digest
 from unscripted.infra.state import StateDomain
-from unscripted.read import ablog_bridge, boundary, discovery, essays
+from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
 from unscripted.read import math as read_math
 from unscripted.read import search as read_search
 from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import csp, epub, essay_page, feeds, images, listings, metadata, navigation, search, sitemap
+from unscripted.write import (
+    aliases,
+    assets,
+    csp,
+    epub,
+    essay_page,
+    feeds,
+    images,
+    listings,
+    metadata,
+    navigation,
+    search,
+    sitemap,
+)
 from unscripted.write import math as write_math
 
 PACKAGE = Path(__file__).resolve().parent
@@ -65,7 +78,9 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxext.opengraph")
     app.add_domain(StateDomain)
     app.add_source_parser(essays.SafeMystParser, override=True)
+    app.add_source_parser(essays.SafeRSTParser, override=True)
     app.add_directive("latest-essays", LatestEssays)
+    app.add_transform(typography.EssaySmartQuotes)
     app.add_directive("title", boundary.PageTitleDirective, override=True)
     app.add_node(latest_essays)
     app.add_node(essay_page.in_language, html=(essay_page.visit_in_language, essay_page.depart_in_language))
@@ -88,6 +103,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", discovery.hide_unpublished)
     on("builder-inited", boundary.switch_off_file_insertion)
     on("builder-inited", search.switch_off_sphinx_search)
+    on("builder-inited", typography.plan_smart_quotes)
     on("env-get-outdated", discovery.restore_exclude_patterns)
     on("env-get-outdated", rebuild.reread_links_to_removed)
 
@@ -95,8 +111,8 @@ def setup(app: Sphinx) -> dict:
     on("doctree-read", boundary.remove_private_comments, priority=300)
     # Before anything copies nodes (openings, titles): the copies carry the MathML.
     on("doctree-read", read_math.convert_math, priority=310)
+    on("doctree-read", ablog_bridge.read_post_markup, priority=350)  # the {post} text: the excerpt
     on("doctree-read", essays.record_essay, priority=400)
-    on("doctree-read", ablog_bridge.read_post_markup, priority=450)  # needs the essay's title
     on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
     on("doctree-read", read_search.record_terms, priority=650)  # what was checked is what is indexed
     on("doctree-read", rebuild.record_references)
@@ -111,12 +127,14 @@ def setup(app: Sphinx) -> dict:
     on("env-updated", images.start_cards, priority=600)  # drawn while pages are written
 
     # -- Writing each page ---------------------------------------------------------------------
+    on("write-started", assets.combine_style_sheets)
     on("missing-reference", ablog_bridge.resolve_blog_label)
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)
     on("doctree-resolved", essay_page.add_byline)
     on("doctree-resolved", essay_page.one_id_per_element)
     on("html-collect-pages", listings.listing_pages)
+    on("html-collect-pages", aliases.alias_pages)
     on("html-collect-pages", search.search_page)
     on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
@@ -125,12 +143,14 @@ def setup(app: Sphinx) -> dict:
     on("html-page-context", essay_page.after_the_essay)
     on("html-page-context", search.page_context)
     on("html-page-context", write_math.add_style_sheet)  # after what the page shows is known
+    on("html-page-context", assets.only_what_the_page_uses)  # after every output added its own
     on("html-page-context", csp.add_policy)
     on("html-page-context", essay_page.sanitize_article, priority=900)  # the write boundary
     on("html-page-context", csp.check_head, priority=900)
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
     on("build-finished", listings.save_fingerprints)
+    on("build-finished", aliases.save_fingerprints)
     on("build-finished", feeds.write_feeds)
     on("build-finished", images.finish_images)
     on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover

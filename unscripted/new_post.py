@@ -73,7 +73,9 @@ def new_post(title: str, root: Path = ROOT, date: dt.date | None = None, slug: s
     relative = path.relative_to(root).as_posix()
     if path.exists():
         raise SystemExit(f"{relative} already exists; edit it, or choose another title.")
-    same_slug = sorted(p.relative_to(root).as_posix() for p in (root / "posts").glob(f"*/{slug}.md"))
+    same_slug = sorted(
+        p.relative_to(root).as_posix() for p in (root / "posts").glob(f"*/{slug}.*") if p.suffix in {".md", ".rst"}
+    )
     if same_slug:
         raise SystemExit(f"{same_slug[0]} already uses the slug {slug!r}; choose another title.")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,8 @@ Here, from the site model and what the last build saw:
   fails the build as it would in a clean one;
 * a change to the site's code, configuration, stylesheets or installed packages
   rewrites every page (``read.state.site_fingerprint``);
-* after the build, pages a clean build would not produce are deleted.
+* after the build, pages a clean build would not produce are deleted (an old
+  address that no essay lists any more among them).
 
 Generated pages and files (listings, feeds, cards) keep their own fingerprints
 in their modules. Depends on the model, never on an output.
@@ -75,9 +76,9 @@ def linked_pages(env: BuildEnvironment, docname: str) -> set[str]:
             targets.add(docname_join(docname, path))
         elif kind in {"ref", "myst"} and target in labels:
             targets.add(labels[target][0])
-        elif kind == "myst" and path.endswith(".md"):
+        elif kind == "myst" and path.endswith((".md", ".rst")):
             joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(docname), path)
-            targets.add(posixpath.normpath(joined).removesuffix(".md"))
+            targets.add(posixpath.splitext(posixpath.normpath(joined))[0])
     return targets
 
 
@@ -132,7 +133,7 @@ def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     """Pages, images and downloads of removed essays and listings: a clean build would not have them."""
     if exception is not None or not publishing(app):
         return
-    pages = set(app.env.found_docs) | site_of(app).generated_pages | SPHINX_PAGES
+    pages = set(app.env.found_docs) | site_of(app).generated_pages | SPHINX_PAGES | set(site_of(app).alias_targets)
     outdir = Path(app.outdir)
     keep = {page_file(app, page).relative_to(outdir).as_posix() for page in pages}
     prune(Path(app.outdir), "", keep, ("*.html",))

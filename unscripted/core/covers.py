@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
-SEMIBOLD = "source-serif-4-latin-600-normal.woff2"
-ITALIC = "source-serif-4-latin-400-italic.woff2"
+FONTS = Path(__file__).resolve().parents[1] / "fonts"  # the social cards' full fonts
+SEMIBOLD = "SourceSerif4-SemiBold.ttf"
+ITALIC = "SourceSerif4-Italic.ttf"
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 160
 BAND = 32  # the card's band, scaled to the page

@@ -47,6 +47,18 @@ def is_reserved_label(name: str) -> bool:
     return name in RESERVED_LABELS or name.startswith(RESERVED_LABEL_PREFIXES)
 
 
+def alias_pages(alias: str) -> tuple[str, ...]:
+    """The pages an old address becomes (as page names, without ``.html``): ``a/b.html`` is
+    that page, ``a/b/`` its folder's index, and ``a/b`` both, so that links made by either
+    of Sphinx's builders arrive (``html``: ``a/b.html``; ``dirhtml``, ABlog's default: ``a/b/``)."""
+    path = alias.lstrip("/")
+    if path.endswith(".html"):
+        return (path.removesuffix(".html"),)
+    if path.endswith("/"):
+        return (f"{path}index",)
+    return (path, f"{path}/index")
+
+
 def slugify(text: str) -> str:
     """The last part of a collection's page name: its label in lower case, every script's
     letters, marks (vowel signs, accents) and digits kept, the rest between words a hyphen.
@@ -110,6 +122,7 @@ class Essay:
             self.excerpt_html,
             self.length,
             source.language,
+            source.external_link,
         )
 
     @property
@@ -227,6 +240,7 @@ class SiteSettings:
     authors: dict[str, str]  # key -> display name (conf.py's blog_authors)
     default_authors: tuple[str, ...]
     page_size: int
+    locations: dict[str, str] = field(default_factory=dict)  # key -> display name (blog_locations)
 
 
 @dataclass
@@ -280,6 +294,11 @@ class Site:
         return related
 
     # -- Collections -----------------------------------------------------------------------
+
+    def places_of(self, docname: str) -> tuple[str, ...]:
+        """Where an essay was written, as readers see it (blog_locations' names for its keys)."""
+        names = self.settings.locations
+        return tuple(names.get(place, place) for place in self.essays[docname].source.locations)
 
     def authors_of(self, docname: str) -> tuple[str, ...]:
         return self.essays[docname].source.authors or self.settings.default_authors
@@ -344,6 +363,35 @@ class Site:
         }
 
     # -- Pages and files -------------------------------------------------------------------
+
+    @cached_property
+    def alias_targets(self) -> dict[str, str]:
+        """Every old address's page -> the essay it sends readers to (the first essay to claim
+        it; ``alias_problems`` refuses a second)."""
+        targets: dict[str, str] = {}
+        for docname in self.chronological:
+            for alias in self.essays[docname].source.aliases:
+                for page in alias_pages(alias):
+                    targets.setdefault(page, docname)
+        return targets
+
+    def alias_problems(self, pages: set[str]) -> list[tuple[str, str]]:
+        """(essay, what is wrong) for each alias that would take the place of one of *pages*
+        (every page the site publishes or holds back) or of another alias. Compared without
+        case too: on some file systems two names that differ only in case are one file."""
+        taken = {page.casefold(): f"the page {page}" for page in pages}
+        problems = []
+        for docname in self.chronological:
+            for alias in self.essays[docname].source.aliases:
+                for page in alias_pages(alias):
+                    other = taken.get(page.casefold())
+                    if other:
+                        problems.append((docname, f"the alias {alias!r} would replace {other}; choose another"))
+                        break
+                else:
+                    for page in alias_pages(alias):
+                        taken[page.casefold()] = f"the alias {alias!r} of {self.essays[docname].source.path}"
+        return problems
 
     def listing_pages(self, collection: Collection) -> list[str]:
         pages = chunked(collection.essays, self.settings.page_size)

@@ -10,6 +10,7 @@ class Problem:
     path: str  # relative to the project, POSIX separators
     line: int | None
     message: str
+    author: str | None = None  # an unknown author's name: reported once per build, with the others
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -29,6 +29,11 @@ does, Unscripted does itself (reading essays: ``read``; pages and feeds:
 6. ABlog names a collection's page (and its label ``tag-…``) with a slug rule
    that drops every mark, mangling most scripts; it is handed Unscripted's rule
    (``core.model.slugify``), so its labels and our pages stay the same names.
+7. ABlog's ``{post}`` directive converts its options as it reads them (an
+   ``:image:`` that is a file name crashes it). Here the directive's options
+   were read and validated with the essay's other details before reading
+   (``core.headers``, ``read.discovery``), so the directive takes any text;
+   its content is the essay's excerpt (``:exclude:`` keeps it off the page).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import ablog
 import ablog.blog
@@ -53,13 +59,33 @@ from ablog.post import (
 )
 from babel.dates import format_date
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import set_source_info
 
+from unscripted.core.dates import DateError, parse_date
+from unscripted.core.frontmatter import ACCEPTED_AS_TRUE, REFUSED, RENAMED, SCHEMA
 from unscripted.core.model import slugify
 from unscripted.core.problems import Problem
-from unscripted.read.state import ESSAYS, PROBLEMS, build_state
+from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state
+
+
+class EssayPostDirective(PostDirective):
+    """ABlog's ``{post}``, whose options were validated before reading (see 7.)."""
+
+    option_spec: ClassVar[dict] = dict.fromkeys(
+        (*PostDirective.option_spec, *SCHEMA, *ACCEPTED_AS_TRUE, *RENAMED, *REFUSED), directives.unchanged
+    )
+
+    def run(self) -> list[nodes.Node]:
+        node = PostNode()
+        node.document = self.state.document
+        set_source_info(self, node)
+        self.state.nested_parse(self.content, self.content_offset, node, match_titles=True)
+        node["exclude"] = "exclude" in self.options
+        return [node]
 
 
 def add_ablog(app: Sphinx) -> None:
@@ -69,7 +95,7 @@ def add_ablog(app: Sphinx) -> None:
         # ABlog accepts one pattern as a string and turns it into a list itself.
         types = frozenset({str, list}) if name == "blog_post_pattern" else ()
         app.add_config_value(name, default, rebuild, types=types)
-    app.add_directive("post", PostDirective)
+    app.add_directive("post", EssayPostDirective)
     app.add_directive("postlist", PostListDirective)
     app.add_directive("update", UpdateDirective)
     app.add_node(
@@ -86,44 +112,48 @@ def empty_registry(app: Sphinx, config: Config) -> None:
 
 def read_post_markup(app: Sphinx, doctree: nodes.document) -> None:
     """ABlog's markup in an essay, as ABlog's reader would treat it: the ``{post}``
-    directive leaves its content; ``{update}`` gets its "Updated on" title; the
-    essay is an orphan (listed by listings, not a toctree) with its file name as label."""
+    directive leaves its content, which is also the essay's excerpt (``POST_TEXTS``);
+    ``{update}`` gets its "Updated on" title; the essay is an orphan (listed by
+    listings, not a toctree) with its file name as label."""
     env = app.env
     docname = env.docname
-    essay = docname in build_state(app).sources
+    source = build_state(app).sources.get(docname)
     path = env.doc2path(docname, base=False).as_posix()
 
     def problem(node: nodes.Node, message: str) -> None:
         PROBLEMS(env).setdefault(docname, []).append(Problem(path, node.line, message))
 
     for post in list(doctree.findall(PostNode)):
-        if essay:
-            problem(post, "the essay has front matter and a {post} directive; delete the {post} directive")
-        else:
+        if source is None:
             problem(post, "the {post} directive makes a page an essay; essays live in posts/YYYY/")
+        elif source.post_line is None or post.line not in {None, source.post_line}:
+            # Discovery reads the directive at the top level only; one inside another is not the essay's.
+            problem(post, "a {post} directive inside another directive is not read; move it to the top level")
+        elif len(post.children):
+            POST_TEXTS(env)[docname] = [child.deepcopy() for child in post.children]
         post.replace_self([] if post["exclude"] else post.children)
     for update in doctree.findall(UpdateNode):
-        title = _update_title(update, app.config.language or "en")
-        if title is None:
-            problem(update, f"`{{update}} {update['date']}` is not a date; write it as YYYY-MM-DD")
+        try:
+            title = _update_title(update, app.config.language or "en")
+        except DateError as error:
+            problem(update, f"`{{update}} {update['date']}` {error}")
             continue
         update.insert(0, nodes.title("", title))
         update["classes"] = ["note", "update"]
-    if not essay:
+    if source is None:
         return
     env.metadata[docname]["orphan"] = True
     label = docname.rsplit("/", 1)[-1]
-    title = ESSAYS(env)[docname].title
+    section = next(iter(doctree.findall(nodes.section)), None)
+    title = section[0].astext() if section else source.title
     std = env.domains.standard_domain
     std.labels[label] = (docname, "", title)  # see 5.
     std.anonlabels[label] = (docname, "")
 
 
-def _update_title(update: UpdateNode, language: str) -> str | None:
-    try:
-        date = dt.date.fromisoformat(update["date"].strip())
-    except ValueError:
-        return None
+def _update_title(update: UpdateNode, language: str) -> str:
+    """The date of an ``{update}``: the forms an essay's ``date`` may take (``core.dates``)."""
+    date = parse_date(update["date"]).day
     return f"Updated on {format_date(date, 'd MMMM y', locale=language)}"
 
 
@@ -164,7 +194,7 @@ def register(app: Sphinx, env: BuildEnvironment) -> None:
                     "tags": list(source.tags),
                     "author": list(source.authors),
                     "category": list(source.categories),
-                    "location": [],
+                    "location": list(source.locations),
                     "language": [],
                     "redirect": [],
                     "nocomments": False,

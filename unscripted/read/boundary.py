@@ -88,7 +88,7 @@ def check_essay(app: Sphinx, doctree: nodes.document) -> None:
     if docname in build_state(app).sources:
         source = build_state(app).sources[docname]
         _check_title_glyphs(doctree, source.image, source.language or app.config.language, report)
-        _check_structure(doctree, report)
+        _check_structure(doctree, report, rest=path.endswith(".rst"))
         _check_raw_html(doctree, report)
         _check_files(app, doctree, report)
     PROBLEMS(env).setdefault(docname, []).extend(found)
@@ -102,10 +102,16 @@ def _check_title_glyphs(doctree: nodes.document, own_image: str | None, language
         report(title, cards.missing_glyphs_advice(missing, "the title", alternative))
 
 
-def _check_structure(doctree: nodes.document, report) -> None:
+def _check_structure(doctree: nodes.document, report, *, rest: bool) -> None:
     for message in doctree.findall(nodes.system_message):
         text = message.astext()
-        if "disabled" in text or "deactivated" in text or "File insertion" in text:
+        if '"raw" directive disabled' in text:
+            report(
+                message,
+                "a raw block, which passes HTML through as typed or reads another file into the essay, is not "
+                "allowed; write it in Markdown or reStructuredText (and link to a video rather than embed it)",
+            )
+        elif "disabled" in text or "deactivated" in text or "File insertion" in text:
             report(
                 message,
                 "reads another file (or a web address) into the essay, which an essay may not do; "
@@ -119,7 +125,8 @@ def _check_structure(doctree: nodes.document, report) -> None:
     for name, explicit in doctree.nametypes.items():
         if explicit and is_reserved_label(name):
             target = doctree.ids.get(doctree.nameids.get(name) or "")
-            report(target, f"the label {excerpt(name)} is a name the site's own pages use; choose another")
+            written = f".. _{name}:" if rest else f"({name})="  # the label's own line, not its section's
+            report(target, f"the label {excerpt(name)} is a name the site's own pages use; choose another", written)
 
 
 def _check_raw_html(doctree: nodes.document, report) -> None:

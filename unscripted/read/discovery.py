@@ -1,8 +1,11 @@
 """Discovery: every essay is found and validated before Sphinx reads any.
 
-* every file under ``posts/`` is checked against the front-matter schema
-  (``core.frontmatter``); any problem stops the build with the file and line,
-  before anything is written;
+* every file under ``posts/`` is checked against the essay schema
+  (``core.frontmatter``): Markdown (``.md``) and reStructuredText (``.rst``)
+  essays alike, whether their details are front matter, a field list or
+  ABlog's ``{post}`` directive; any problem stops the build with the file and
+  line, before anything is written; unknown authors are named once, together,
+  with the ``blog_authors`` entries that would make them known;
 * two essays may not share a slug, nor two tags (or categories) a page;
 * drafts and essays dated after "now" are left out of the production build
   entirely (through ``exclude_patterns``), so no page, feed, sitemap or search
@@ -29,18 +32,19 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from unscripted.core.frontmatter import EssaySource, read_essay_source
+from unscripted.core.frontmatter import ESSAY_SUFFIXES, EssaySource, read_essay_source, unknown_authors
 from unscripted.core.model import is_reserved_label, slugify
 from unscripted.core.problems import Problem, ProblemsFound
 from unscripted.infra.files import code_digest
 from unscripted.infra.output import folders as output_folders
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state
+from unscripted.read.typography import typeset_front_matter
 
 logger = logging.getLogger(__name__)
 
 POSTS_DIR = "posts"
-POST_PATH_RE = re.compile(r"posts/(\d{4})/[^/]+\.md")
+POST_PATH_RE = re.compile(r"posts/(\d{4})/[^/]+\.(?:md|rst)")
 
 
 def site_timezone(config: Config) -> ZoneInfo:
@@ -117,27 +121,38 @@ def scan_essays(app: Sphinx, config: Config) -> None:
     srcdir = Path(app.srcdir)
     timezone = state.timezone = site_timezone(config)
     now = state.now = build_now(config)
-    authors = set(config.blog_authors)
+    authors = {key: name for key, (name, _link) in config.blog_authors.items()}
+    locations = {key: name for key, (name, _link) in config.blog_locations.items()}
+    languages = {key: name for key, (name, _link) in config.blog_languages.items()}
     sources: dict[str, EssaySource] = {}
     problems: list[Problem] = []
+    unknown: list[Problem] = []
     found = content_files(srcdir, problems)
     state.assets = found.assets
     # New code may have new rules: parse everything again.
-    cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, (str(timezone), sorted(authors), code_digest()))
+    settings = (str(timezone), *(sorted(m.items()) for m in (authors, locations, languages)), code_digest())
+    cache = ParsedSources(Path(app.doctreedir) / SOURCES_CACHE, settings)
     for path in found.essays:
         rel = path.relative_to(srcdir).as_posix()
         try:
             source = cache.get(path) or cache.put(
-                path, read_essay_source(path, srcdir, timezone=timezone, authors=authors)
+                path,
+                read_essay_source(
+                    path, srcdir, timezone=timezone, authors=authors, locations=locations, languages=languages
+                ),
             )
         except ProblemsFound as error:
-            problems.extend(error.problems)
+            problems.extend(p for p in error.problems if p.author is None)
+            unknown.extend(p for p in error.problems if p.author is not None)
             continue
         match = POST_PATH_RE.fullmatch(rel)
+        docname = rel.rsplit(".", 1)[0]
         if not match:
             problems.append(
                 Problem(
-                    rel, None, f"essays live at posts/YYYY/<slug>.md; move it to posts/{source.date.year}/{path.name}"
+                    rel,
+                    None,
+                    f"essays live at posts/YYYY/<slug>{path.suffix}; move it to posts/{source.date.year}/{path.name}",
                 )
             )
         elif int(match.group(1)) != source.date.year:
@@ -148,8 +163,13 @@ def scan_essays(app: Sphinx, config: Config) -> None:
                     f"is dated {source.date.date()}; move it to posts/{source.date.year}/{path.name}",
                 )
             )
-        sources[rel[: -len(".md")]] = source
+        if docname in sources:
+            message = f"{sources[docname].path} is the same essay in another syntax; keep one of the two files"
+            problems.append(Problem(rel, None, message))
+        sources[docname] = typeset_front_matter(source, config)
     problems.extend(_collisions(sources.values(), config))
+    if unknown:
+        problems.append(unknown_authors(unknown, authors))
     if problems:
         stop_build(problems, "nothing was built")
     cache.save()
@@ -159,24 +179,24 @@ def scan_essays(app: Sphinx, config: Config) -> None:
         if source.draft:
             hidden.append(docname)
             if not config.unscripted_preview:
-                logger.info("draft: %s.md is not published (remove `draft: true` to publish it)", docname)
+                logger.info("draft: %s is not published (remove `draft: true` to publish it)", source.path)
         elif source.date > now:
             hidden.append(docname)
             if not config.unscripted_preview:
                 logger.info(
-                    "scheduled: %s.md will appear in the first build after %s",
-                    docname,
+                    "scheduled: %s will appear in the first build after %s",
+                    source.path,
                     source.date.isoformat(),
                 )
-    state.unpublished = [] if config.unscripted_preview else [f"{d}.md" for d in hidden]
-    state.held = {f"{d}.md": sources[d] for d in hidden} if not config.unscripted_preview else {}
+    state.unpublished = [] if config.unscripted_preview else [sources[d].path for d in hidden]
+    state.held = {sources[d].path: sources[d] for d in hidden} if not config.unscripted_preview else {}
     state.used_assets = {
         posixpath.join(posixpath.dirname(source.path), source.image) for source in sources.values() if source.image
     }
     for name in state.unpublished:
         # Held back, so not read: the files it names are still the writer's, not strays.
         state.used_assets |= referenced_files(srcdir / name, srcdir, config)
-        del sources[name.removesuffix(".md")]
+        del sources[name.rsplit(".", 1)[0]]
     state.sources = sources
 
 
@@ -188,7 +208,8 @@ class ContentFiles:
 
 # Files that are never a writer's content: editors' locks and backups, desktops' notes.
 SYSTEM_FILES = re.compile(r"[.#].*|.*~|Thumbs\.db|desktop\.ini")
-ESSAY_LOOKALIKES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+REST_LOOKALIKES = {".rst", ".rest"}
+ESSAY_LOOKALIKES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"} | REST_LOOKALIKES
 
 
 def content_files(srcdir: Path, problems: list[Problem]) -> ContentFiles:
@@ -209,22 +230,29 @@ def content_files(srcdir: Path, problems: list[Problem]) -> ContentFiles:
                 continue
             if path.is_symlink():
                 problems.append(Problem(rel, None, "is a symbolic link; copy the file itself into posts/"))
-            elif path.suffix == ".md":
+            elif path.suffix in ESSAY_SUFFIXES:
                 found.essays.append(path)
-            elif path.suffix.lower() == ".rst":
-                message = "reStructuredText essays are not supported; write it in MyST Markdown (.md)"
-                problems.append(Problem(rel, None, message))
             elif path.suffix.lower() in ESSAY_LOOKALIKES:
-                message = f"essays are Markdown files ending in .md; rename it to {path.stem}.md"
+                kind = "reStructuredText" if path.suffix.lower() in REST_LOOKALIKES else "Markdown"
+                suffix = ".rst" if kind == "reStructuredText" else ".md"
+                message = f"{kind} essays are files ending in {suffix}; rename it to {path.stem}{suffix}"
                 problems.append(Problem(rel, None, message))
             else:
                 found.assets.append(rel)
     return found
 
 
+REST_FILE_RE = re.compile(r"^\s*\.\.\s+(?:image|figure)::\s+(\S+)|:download:`(?:[^`<]*<([^>`]+)>|([^`]+))`", re.M)
+
+
 def referenced_files(path: Path, srcdir: Path, config: Config) -> set[str]:
-    """The local files an essay's Markdown names (images, links, figures, downloads),
-    relative to the project, as MyST's own parser reads them."""
+    """The local files an essay names (images, links, figures, downloads), relative to the
+    project: as MyST's own parser reads Markdown; in reStructuredText, its images,
+    figures and downloads."""
+    folder = posixpath.dirname(path.relative_to(srcdir).as_posix())
+    if path.suffix == ".rst":
+        names = [next(g for g in match.groups() if g) for match in REST_FILE_RE.finditer(path.read_text("utf-8"))]
+        return _local(names, folder)
     from myst_parser.config.main import MdParserConfig
     from myst_parser.mdit_to_docutils.base import DocutilsRenderer
     from myst_parser.parsers.mdit import create_md_parser
@@ -240,7 +268,10 @@ def referenced_files(path: Path, srcdir: Path, config: Config) -> set[str]:
             names.append(token.info.partition(" ")[2])
         elif token.type == "myst_role" and token.meta.get("name") == "download":
             names.append(token.content.rsplit("<", 1)[-1].rstrip(">"))
-    folder = posixpath.dirname(path.relative_to(srcdir).as_posix())
+    return _local(names, folder)
+
+
+def _local(names: list[str], folder: str) -> set[str]:
     local = (name.split("#", 1)[0].strip() for name in names)
     return {
         posixpath.normpath(name.lstrip("/") if name.startswith("/") else posixpath.join(folder, name))

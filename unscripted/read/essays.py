@@ -1,7 +1,9 @@
 """Reading: one ``Essay`` per essay as Sphinx reads it, then the site model once all are read.
 
 * At ``doctree-read``: the title as rendered, the words (for reading time) and
-  the opening paragraph, shortened, for listings (``ESSAYS``).
+  the excerpt for listings and feeds (``ESSAYS``): the opening paragraph,
+  shortened; or, as in ABlog, the text of the ``{post}`` directive, or the
+  number of opening paragraphs the essay's ``excerpt`` asks for (0: none).
 * At ``env-updated``: each new opening is rendered to HTML once, relative to its
   own page; then the ``Site`` model of this build is made (``BuildState.site``).
 """
@@ -19,22 +21,25 @@ from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import MystWarnings, create_warning
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.parsers import RSTParser
 
 from unscripted.core.html_policy import excerpt, sanitize, source_line
 from unscripted.core.languages import LanguageError, canonical
-from unscripted.core.model import Essay, Site, SiteSettings
+from unscripted.core.model import SPHINX_PAGES, Essay, Site, SiteSettings
 from unscripted.core.problems import Problem
 from unscripted.core.text import Length, measure, units
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
-from unscripted.read.state import ESSAYS, PROBLEMS, build_state, publishing
+from unscripted.infra.strict import stop_build
+from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
 FORMULAS = (nodes.math, nodes.math_block)
 
-# docname -> the shortened opening paragraph, until it is rendered (this module)
-OPENINGS: DocumentStore[nodes.paragraph] = DocumentStore("openings")
+# docname -> the excerpt's paragraphs, until they are rendered (this module)
+OPENINGS: DocumentStore[list[nodes.paragraph]] = DocumentStore("openings")
+UNCUT = 10**9  # words: paragraphs a writer chose are never cut
 
 
 def record_essay(app: Sphinx, doctree: nodes.document) -> None:
@@ -45,15 +50,24 @@ def record_essay(app: Sphinx, doctree: nodes.document) -> None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     body = [child for child in section.children if not isinstance(child, nodes.title)] if section else []
-    opening = next((child for child in body if isinstance(child, nodes.paragraph)), None)
+    post_text = POST_TEXTS(env).pop(docname, None)
     ESSAYS(env)[docname] = Essay(
         docname=docname,
         title=section[0].astext() if section else source.title,
         source=source,
         length=_measure(body),
     )
-    if not source.description and opening is not None:
-        OPENINGS(env)[docname] = shortened(opening, EXCERPT_WORDS)
+    if source.description or source.excerpt == 0:
+        return
+    paragraphs = [child for child in (post_text or body) if isinstance(child, nodes.paragraph)]
+    if source.excerpt is not None:
+        chosen = [shortened(paragraph, UNCUT) for paragraph in paragraphs[: source.excerpt]]
+    elif post_text:
+        chosen = [shortened(paragraph, UNCUT) for paragraph in paragraphs]
+    else:
+        chosen = [shortened(paragraph, EXCERPT_WORDS) for paragraph in paragraphs[:1]]
+    if chosen:
+        OPENINGS(env)[docname] = chosen
 
 
 def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
@@ -136,7 +150,7 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
     renderer = FragmentRenderer(app)
     for docname, opening in sorted(pending.items()):
         # The write boundary, on the excerpt that listings show: allowlisted, or refused.
-        essays[docname].excerpt_html, removed = sanitize(renderer.render([opening], docname))
+        essays[docname].excerpt_html, removed = sanitize(renderer.render(opening, docname))
         path = env.doc2path(docname, base=False)
         text = Path(app.srcdir, path).read_text(encoding="utf-8") if removed else ""
         for snippet in removed:
@@ -148,7 +162,8 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
 def build_site(app: Sphinx, env: BuildEnvironment) -> None:
     config = app.config
     default = config.blog_default_author
-    build_state(app).site = Site(
+    state = build_state(app)
+    site = state.site = Site(
         dict(ESSAYS(env)),
         SiteSettings(
             title=config.blog_title,
@@ -156,8 +171,18 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
             authors={key: name for key, (name, _link) in config.blog_authors.items()},
             default_authors=(default,) if isinstance(default, str) else tuple(default or ()),
             page_size=config.unscripted_page_size,
+            locations={key: name for key, (name, _link) in config.blog_locations.items()},
         ),
     )
+    # An old address may not take the place of any page, published or held back, nor of another's.
+    held_back = {name.rsplit(".", 1)[0] for name in state.unpublished}
+    pages = set(env.found_docs) | site.generated_pages | SPHINX_PAGES | held_back
+    problems = [
+        Problem(site.essays[docname].source.path, site.essays[docname].source.lines.get("aliases"), message)
+        for docname, message in site.alias_problems(pages)
+    ]
+    if problems:
+        stop_build(problems, "nothing was written")
 
 
 class LanguageRenderer(SphinxRenderer):
@@ -174,11 +199,10 @@ class LanguageRenderer(SphinxRenderer):
                 self.create_warning(str(error), MystWarnings.INVALID_ATTRIBUTE, line=token_line(token), append_to=span)
 
 
-class SafeMystParser(MystParser):
-    """MyST's parser (with ``LanguageRenderer``), whose failure on a document becomes a
-    problem named with its file.
+class SafeParsing:
+    """A parser whose failure on a document becomes a problem named with its file.
 
-    Markdown no parser expected (a crash deep in MyST or docutils) stops the build
+    Markup no parser expected (a crash deep in MyST or docutils) stops the build
     like any other mistake, with the file, instead of a Python traceback."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
@@ -191,13 +215,19 @@ class SafeMystParser(MystParser):
             path = env.doc2path(env.docname, base=False).as_posix()
             message = (
                 f"could not be read ({type(error).__name__}: {excerpt(str(error))}); simplify the markup "
-                "around the last change, and report it if the Markdown is ordinary"
+                "around the last change, and report it if the markup is ordinary"
             )
             PROBLEMS(env).setdefault(env.docname, []).append(Problem(path, None, message))
             document.children = []
 
-    @staticmethod
-    def render(inputstring: str, document: nodes.document) -> None:
+    def render(self, inputstring: str, document: nodes.document) -> None:
+        super().parse(inputstring, document)
+
+
+class SafeMystParser(SafeParsing, MystParser):
+    """MyST's parser, with ``LanguageRenderer``, safely (``SafeParsing``)."""
+
+    def render(self, inputstring: str, document: nodes.document) -> None:
         """``MystParser.parse``, with our renderer: the site's configuration, the file's own."""
         config = document.settings.env.myst_config
         try:
@@ -213,3 +243,7 @@ class SafeMystParser(MystParser):
         parser = create_md_parser(config, LanguageRenderer)
         parser.options["document"] = document
         parser.render(inputstring)
+
+
+class SafeRSTParser(SafeParsing, RSTParser):
+    """Sphinx's reStructuredText parser, safely (``SafeParsing``)."""

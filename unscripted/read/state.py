@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 from unscripted.core.frontmatter import EssaySource
@@ -44,6 +45,8 @@ build_state = PerBuild(BuildState)
 ESSAYS: DocumentStore[Essay] = DocumentStore("essays")
 # docname -> problems found in that essay's text (read.essays, at doctree-read)
 PROBLEMS: DocumentStore[list[Problem]] = DocumentStore("problems")
+# docname -> the text of its {post} directive, its excerpt (read.ablog_bridge; read.essays takes it)
+POST_TEXTS: DocumentStore[list[nodes.Node]] = DocumentStore("post-texts")
 
 
 def site_of(app: Sphinx) -> Site:

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -52,6 +53,7 @@ class Entry:
     tags: tuple[Link, ...]
     status: str  # "published"; "draft" or "scheduled" in preview only
     site_language: str  # for the byline's own words, inside an essay in another language
+    elsewhere: str | None = None  # a link post's host: its title links there (ABlog's external_link)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -100,9 +102,10 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
         summary = Markup("<p>{}</p>").format(essay.source.description)
     else:
         summary = Markup(rebase(essay.excerpt_html, builder.get_target_uri(docname), builder.get_target_uri(page)))
+    link = essay.source.external_link
     return Entry(
         title=essay.title,
-        url=relative_url(app, page, docname),
+        url=link or relative_url(app, page, docname),
         date_iso=essay.date.isoformat(),
         date_text=human_date(essay.date.date(), site_language),
         updated_iso=updated.isoformat() if revised else None,
@@ -116,6 +119,7 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
         tags=links(app, page, site.collections_of(docname, "tags")),
         status=essay.status(build_state(app).now),
         site_language=site_language,
+        elsewhere=urlsplit(link).hostname if link else None,
     )
 
 

@@ -62,6 +62,8 @@ def add_byline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 for author in site.collections_of(docname, "author")
             ],
             "content_note": site.essays[docname].source.content_note,
+            "places": site.places_of(docname),
+            "external_link": site.essays[docname].source.external_link,
         },
     )
     section.insert(1, nodes.raw("", html, format="html"))

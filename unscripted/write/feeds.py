@@ -50,6 +50,7 @@ class Item:
     content: str
     image: str
     language: str  # BCP 47: the essay's, else the site's
+    external: str | None = None  # a link post's home elsewhere (ABlog's external_link)
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
@@ -109,6 +110,7 @@ def make_item(app: Sphinx, site: Site, docname: str) -> Item:
         content=content,
         image=base + url_path(essay.card_path),
         language=essay.source.language or app.config.language or "en",
+        external=essay.source.external_link,
     )
 
 
@@ -145,7 +147,11 @@ def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: st
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
         entry.title(item.title)
-        entry.link(href=item.url, rel="alternate")
+        if item.external:  # a link post: readers follow the link; its page here is related
+            entry.link(href=item.url, rel="related")
+            entry.link(href=item.external, rel="alternate")
+        else:
+            entry.link(href=item.url, rel="alternate")
         entry.published(item.published)
         entry.updated(item.updated)
         for author in item.authors:
@@ -196,6 +202,7 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
             {
                 "id": item.url,
                 "url": item.url,
+                **({"external_url": item.external} if item.external else {}),
                 "title": item.title,
                 "content_html": item.content,
                 "summary": item.summary,

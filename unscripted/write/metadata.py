@@ -60,7 +60,8 @@ def page_description(app: Sphinx, pagename: str, context: dict) -> str:
     if record is not None:
         if record.source.description:
             return record.source.description
-        return plain_text(lxml.html.fromstring(record.excerpt_html or "<p></p>"))
+        opening = plain_text(lxml.html.fromstring(record.excerpt_html or "<p></p>"))
+        return opening or app.config.unscripted_description  # `excerpt: 0`: no opening to show
     if context.get("unscripted_description"):
         return context["unscripted_description"]
     metadata = app.env.metadata.get(pagename, {})
