@@ -71,8 +71,9 @@ def record_terms(app: Sphinx, doctree: nodes.document) -> None:
     if source is not None and source.description:
         excerpt = source.description
     else:
-        opening = OPENINGS(env).get(docname) if source is not None else _page_opening(section)
-        excerpt = _inline_text(opening) if opening is not None else ""
+        # An essay's opening is one paragraph or more (ABlog's ``excerpt: N``).
+        openings = OPENINGS(env).get(docname, []) if source is not None else [_page_opening(section)]
+        excerpt = " ".join(_inline_text(opening) for opening in openings if opening is not None)
     digest = terms_digest(terms, title_terms)
     SEARCHABLE(env)[docname] = Searchable(title_text, terms, title_terms, digest, " ".join(excerpt.split()))
 
