@@ -53,7 +53,7 @@ test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test su
 	$(BIN)/python -m pytest
 
 ESSAYS ?= 1000
-bench: $(BIN)/.build-deps ## Time builds of ESSAYS generated essays against plain Sphinx (JSON in _build/)
+bench: $(BIN)/.test-deps ## Time builds of ESSAYS generated essays against plain Sphinx, and one search (JSON in _build/)
 	$(BIN)/python -m benchmarks.run --essays $(ESSAYS)
 
 lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requirements*.in

@@ -2,15 +2,18 @@
 
     python -m benchmarks.run --essays 1000          (make bench ESSAYS=1000)
 
-Generates N essays (deterministic seed) into a temporary copy of the site and
-into a twin: the same essays, home, about and listing pages (paginated the
-same way) written as ordinary Markdown documents and built by plain Sphinx
-with MyST and Furo, no ABlog, no Unscripted extensions. The targets are ratios
+Generates N essays (deterministic seed, English word frequencies) into a
+temporary copy of the site and into a twin: the same essays, home, about and
+listing pages (paginated the same way) written as ordinary Markdown documents
+and built by plain Sphinx with MyST and Furo, no ABlog, no Unscripted extensions. The targets are ratios
 to that twin; a second twin with only the essays, home and about pages (the
 least plain Sphinx can do) is measured too, for reference. Then, for both, in one
 run: a clean build, a no-op rebuild, one essay edited, one essay added, one
 essay's tags changed. It prints seconds, ratios and the targets, peak memory
-(whole process tree), output size and the largest HTML page, and writes JSON.
+(whole process tree), output size and the largest HTML page; then what the
+search index costs (its files and sizes) and the gzip bytes and time one search
+transfers in a browser, for a common word, two words, a rare one and prefixes
+(``benchmarks/search.py``); and writes JSON.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.essays import copy_project, write_essays
+from benchmarks import search
+from benchmarks.essays import ENGLISH, copy_project, write_essays
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ("conf.py", "_static", "unscripted", "index.md", "about.md")
@@ -254,7 +258,7 @@ VARIANTS = ("unscripted", "plain", "essays only")
 def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
     unscripted, twin, bare = workdir / "unscripted", workdir / "twin", workdir / "bare"
     copy_project(unscripted, SITE_FILES)
-    essays = write_essays(unscripted, count, seed=seed)
+    essays = write_essays(unscripted, count, seed=seed, words=search.WORDS_PER_ESSAY, vocabulary=ENGLISH)
     sources = dict(zip(VARIANTS, (unscripted, twin, bare), strict=True))
 
     def sync() -> None:
@@ -281,6 +285,13 @@ def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
     for name in results:
         results[name].output_mib, results[name].largest_page = output_stats(workdir / f"out-{name}" / "html")
     return results
+
+
+def measure_search(count: int, workdir: Path) -> dict:
+    """The index and one search, on the site as the steps above left it."""
+    html = workdir / "out-unscripted" / "html"
+    figures = search.index_figures(html)
+    return search.report(search.measure_queries(html, search.benchmark_queries(count), "kitchen window"), figures)
 
 
 def report(count: int, results: dict[str, Result]) -> dict:
@@ -327,6 +338,9 @@ def main() -> int:
     print(f"Benchmark: {arguments.essays} essays in {workdir}", flush=True)
     try:
         summary = report(arguments.essays, measure(arguments.essays, arguments.seed, workdir))
+        print()
+        summary["search"] = measure_search(arguments.essays, workdir)
+        summary["met"]["search"] = summary["search"]["met"]
     finally:
         if not arguments.keep:
             shutil.rmtree(workdir, ignore_errors=True)

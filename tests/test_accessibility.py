@@ -23,6 +23,8 @@ def describe(path: str, violation: dict) -> str:
     return f"{path}: [{violation['id']}] {violation['help']} ({violation['impact']})\n{nodes}"
 
 
+# The search page is checked with results on it (words of the essay's description: marked).
+SEARCH = "search.html?q=performance+scorecard"
 # Pages only the generated site has: later pages of a list, related essays, neighbours.
 MANY_PAGES = ["essays/page/2.html", "essays/tag/quiet.html", "posts/2019/essay-0010.html", "essays/archive.html"]
 
@@ -45,12 +47,15 @@ def test_no_axe_violations(site, served_site, many, served_many, browser, axe_so
     )
     page = context.new_page()
     problems = []
-    pages = [served_site + path for path in site.html_pages] + [served_many + path for path in MANY_PAGES]
+    paths = [SEARCH if path == "search.html" else path for path in site.html_pages]
+    pages = [served_site + path for path in paths] + [served_many + path for path in MANY_PAGES]
     try:
         for url in pages:
             path = url.split("/", 3)[-1]
             response = page.goto(url, wait_until="load")
             assert response.ok, url
+            if "?q=" in url:
+                page.wait_for_selector("#search-results[data-state=done] li mark", timeout=20_000)
             page.add_script_tag(content=axe_source)
             result = page.evaluate(
                 "async (tags) => axe.run(document, "

@@ -8,7 +8,7 @@ Layers by stage; each imports only the ones above it in this list, never a sibli
     read/      discovery and validation, the read boundary, essays as read, ABlog's bridge
     rebuild    which pages an edit touches (the model, never an output)
     write/     one module per output: listings, feeds, e-books, essay page, navigation, metadata, sitemap,
-               images, CSP, aliases (old addresses of moved essays)
+               images, CSP, aliases (old addresses of moved essays), search
                (write/entries is the shared view of an essay, not an output)
 
 ``setup()`` below connects every handler in the order the build runs them.
@@ -31,6 +31,7 @@ from unscripted.infra.files import code_digest
 from unscripted.infra.state import StateDomain
 from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
 from unscripted.read import math as read_math
+from unscripted.read import search as read_search
 from unscripted.read.directives import LatestEssays, latest_essays
 from unscripted.write import (
     aliases,
@@ -43,6 +44,7 @@ from unscripted.write import (
     listings,
     metadata,
     navigation,
+    search,
     sitemap,
 )
 from unscripted.write import math as write_math
@@ -100,6 +102,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", strict.guard_page_writer)
     on("builder-inited", discovery.hide_unpublished)
     on("builder-inited", boundary.switch_off_file_insertion)
+    on("builder-inited", search.switch_off_sphinx_search)
     on("builder-inited", typography.plan_smart_quotes)
     on("env-get-outdated", discovery.restore_exclude_patterns)
     on("env-get-outdated", rebuild.reread_links_to_removed)
@@ -111,6 +114,7 @@ def setup(app: Sphinx) -> dict:
     on("doctree-read", ablog_bridge.read_post_markup, priority=350)  # the {post} text: the excerpt
     on("doctree-read", essays.record_essay, priority=400)
     on("doctree-read", boundary.check_essay, priority=600)  # after Sphinx resolved its files
+    on("doctree-read", read_search.record_terms, priority=650)  # what was checked is what is indexed
     on("doctree-read", rebuild.record_references)
 
     # -- Once everything is read: stop on any problem, build the model, plan the rewrite -----
@@ -131,12 +135,13 @@ def setup(app: Sphinx) -> dict:
     on("doctree-resolved", essay_page.one_id_per_element)
     on("html-collect-pages", listings.listing_pages)
     on("html-collect-pages", aliases.alias_pages)
-    on("html-collect-pages", output.drop_empty_search_terms)
+    on("html-collect-pages", search.search_page)
     on("html-page-context", write_math.plain_title, priority=400)  # before the metadata take it
     on("html-page-context", metadata.page_metadata, priority=450)  # before sphinxext-opengraph
     on("html-page-context", images.icon_links)
     on("html-page-context", navigation.navigation_context)
     on("html-page-context", essay_page.after_the_essay)
+    on("html-page-context", search.page_context)
     on("html-page-context", write_math.add_style_sheet)  # after what the page shows is known
     on("html-page-context", assets.only_what_the_page_uses)  # after every output added its own
     on("html-page-context", csp.add_policy)
@@ -150,6 +155,7 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", images.finish_images)
     on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover
     on("build-finished", sitemap.write_sitemap, priority=600)
+    on("build-finished", search.write_index, priority=650)
     on("build-finished", rebuild.remove_stale_pages, priority=700)
     on("build-finished", output.remove_empty_sources, priority=800)
     on("build-finished", strict.stop_forwarding, priority=900)

@@ -8,6 +8,7 @@ No Sphinx and no docutils here, so every rule can be tested in milliseconds:
   and the naming rules of every page and file made from them;
 * ``text``: words and reading time;
 * ``cards``: social cards and icons, drawn with Pillow;
+* ``search``: terms (the tokenizer) and the sharded search index;
 * ``site_url``: the one base URL.
 """
 

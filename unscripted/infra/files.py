@@ -35,7 +35,7 @@ class Fingerprints:
 
     def changed(self, key: str, *parts: object) -> bool:
         """Record *key*'s inputs; true if they differ from the last build's."""
-        digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+        digest = inputs_digest(*parts)
         self.now[key] = digest
         return self.before.get(key) != digest
 
@@ -43,6 +43,11 @@ class Fingerprints:
         if self.now != self.before:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps(self.now, sort_keys=True))
+
+
+def inputs_digest(*parts: object) -> str:
+    """A digest of JSON-able *parts*, the same in every process."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def write_if_changed(path: Path, content: bytes) -> None:

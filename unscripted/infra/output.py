@@ -10,8 +10,6 @@
   output, it moves next to it instead, as ``OUT.doctrees``.
 * Sphinx creates ``_sources/`` even when ``html_copy_source`` is off; an empty
   one is removed.
-* Sphinx's incremental search index keeps words that no page holds any more;
-  they are dropped, so that it equals a clean build's.
 """
 
 from __future__ import annotations
@@ -124,15 +122,3 @@ def remove_empty_sources(app: Sphinx, exception: Exception | None) -> None:
     sources = Path(app.outdir, "_sources")
     if sources.is_dir() and not any(sources.iterdir()):
         sources.rmdir()
-
-
-def drop_empty_search_terms(app: Sphinx) -> list:
-    """Sphinx's incremental search index keeps words whose pages no longer contain
-    them, with no pages; a clean build has no such words. Drop them before the
-    index is written (html-collect-pages runs just before that). ``_mapping`` is
-    private: this works around the bug in Sphinx 9.0's ``IndexBuilder.prune``."""
-    indexer = getattr(app.builder, "indexer", None)
-    for mapping in (getattr(indexer, "_mapping", {}), getattr(indexer, "_title_mapping", {})):
-        for word in [word for word, pages in mapping.items() if not pages]:
-            del mapping[word]
-    return []

@@ -6,8 +6,8 @@ highlighting of search terms (``documentation_options.js``, ``doctools.js``,
 ``sphinx_highlight.js``), Furo a style sheet for extensions this site does not
 use (``furo-extensions.css``: Read the Docs' flyout, sphinx-tabs, sphinx-design),
 and every page gets the code colours (``pygments.css``) whether it shows code or
-not. Here each page keeps only what it uses; the search page keeps Sphinx's
-scripts, which its search needs. The theme's style sheet and the site's own
+not. Here each page keeps only what it uses (the search page runs the site's own
+search, ``write.search``, which needs none of Sphinx's scripts). The theme's style sheet and the site's own
 (``html_css_files`` in ``html_static_path``) are served as one file,
 ``_static/unscripted-site.css``, made when writing starts from the files as
 they are, so Furo's rules and the site's keep their order and nothing is copied
@@ -67,9 +67,7 @@ def combine_style_sheets(app: Sphinx, builder: Builder) -> None:
 
 
 def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if pagename != "search":
-        scripts = context["script_files"]
-        context["script_files"] = [script for script in scripts if script.filename not in SPHINX_SCRIPTS]
+    context["script_files"] = [script for script in context["script_files"] if script.filename not in SPHINX_SCRIPTS]
     shows_code = 'class="highlight' in (context.get("body") or "")
     combined = COMBINED_SHEETS(app)
     kept = []
