@@ -26,9 +26,8 @@ Problems go to ``PROBLEMS`` with file and line; the build stops before writing.
 
 from __future__ import annotations
 
-import re
-
 import posixpath
+import re
 from pathlib import Path
 
 from docutils import nodes
