@@ -179,7 +179,7 @@ def test_entry_is_the_full_essay_without_page_furniture(site):
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html"
     html = HTMLParser(content.text)
-    assert [p.text() for p in html.css("p")] == [as_typed(p) for p in manuscript()[1]]
+    assert [as_typed(p.text()) for p in html.css("p")] == [as_typed(p) for p in manuscript()[1]]
     assert not html.css("h1, .headerlink, .post-header, .system-message, script")
     assert str(ROOT) not in content.text
 
