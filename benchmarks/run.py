@@ -33,6 +33,7 @@ from pathlib import Path
 
 from benchmarks import search
 from benchmarks.essays import ENGLISH, copy_project, write_essays
+from unscripted.core.model import page_name, paginated
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ("conf.py", "_static", "unscripted", "index.md", "about.md")
@@ -150,12 +151,12 @@ def listing_docs(essays: list[dict[str, object]]) -> dict[str, str]:
     docs: dict[str, str] = {}
 
     def collection(docname: str, title: str, items: list[dict[str, object]]) -> None:
-        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        for number, chunk in enumerate(chunks, start=1):
-            name = docname if number == 1 else f"{docname}/page/{number}"
+        by_doc = {str(essay["doc"]): essay for essay in items}
+        for number, chunk in paginated(tuple(by_doc), PAGE_SIZE):  # numbered from the oldest, as Unscripted's
+            name = page_name(docname, number)
             up = "../" * name.count("/")
-            lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number > 1 else ""), ""]
-            for essay in chunk:
+            lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number else ""), ""]
+            for essay in (by_doc[doc] for doc in chunk):
                 lines += [
                     f"## [{essay['title']}]({up}{essay['doc']}.md)",
                     "",
