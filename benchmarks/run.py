@@ -38,6 +38,7 @@ from unscripted.core.model import page_name, paginated
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ("conf.py", "_static", "unscripted", "index.md", "about.md")
 PAGE_SIZE = 10
+GROUP_PAGE_SIZE = 50
 # (step, target ratio to the twin)
 TARGETS = {"clean": 1.15, "no-op": 1.5, "edit one": 2.0, "add one": 3.0, "retag one": 3.0, "peak memory": 1.3}
 PAGE_LIMIT = 150 * 1024
@@ -150,24 +151,20 @@ def listing_docs(essays: list[dict[str, object]]) -> dict[str, str]:
     """Markdown for every listing page Unscripted generates, paginated the same way."""
     docs: dict[str, str] = {}
 
-    def collection(docname: str, title: str, items: list[dict[str, object]]) -> None:
+    def collection(docname: str, title: str, items: list[dict[str, object]], *, group: bool = True) -> None:
         by_doc = {str(essay["doc"]): essay for essay in items}
-        for number, chunk in paginated(tuple(by_doc), PAGE_SIZE):  # numbered from the oldest, as Unscripted's
+        size = GROUP_PAGE_SIZE if group else PAGE_SIZE
+        for number, chunk in paginated(tuple(by_doc), size):  # numbered from the oldest, as Unscripted's
             name = page_name(docname, number)
             up = "../" * name.count("/")
             lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number else ""), ""]
             for essay in (by_doc[doc] for doc in chunk):
-                lines += [
-                    f"## [{essay['title']}]({up}{essay['doc']}.md)",
-                    "",
-                    f"{essay['date']}",
-                    "",
-                    str(essay["excerpt"]),
-                    "",
-                ]
+                lines += [f"## [{essay['title']}]({up}{essay['doc']}.md)", "", f"{essay['date']}", ""]
+                if not group:  # a group lists titles only, as Unscripted's do
+                    lines += [str(essay["excerpt"]), ""]
             docs[name] = "\n".join(lines)
 
-    collection("essays", "All essays", essays)
+    collection("essays", "All essays", essays, group=False)
     groups: dict[str, dict[str, list]] = {"tag": {}, "category": {}, "archive": {}}
     for essay in essays:
         for tag in essay["tags"]:

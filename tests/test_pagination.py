@@ -66,16 +66,30 @@ def test_pagination_links_are_accessible_and_consistent(many):
         assert page.css_first('link[rel="canonical"]').attributes["href"].endswith(path)
 
 
-def test_tag_category_and_year_listings_paginate_too(many):
-    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html"):
+def test_tag_category_and_year_listings_list_titles_fifty_a_page(many):
+    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html", "essays/author.html"):
         for link in many.page(index).css("ul.catalog-list li a"):
             first = resolve(index, link.attributes["href"])
             count = int(re.match(r"\d+", link.parent.css_first(".count").text()).group())
             pages = listing(many, first)
+            assert len(pages) == 1 and len(pages[0][1]) == count <= 50, first
+            assert not many.page(first).css(".essay-excerpt"), f"{first}: titles only"
+
+
+def test_tag_category_and_year_listings_paginate_too(many, tmp_path):
+    build = sphinx_build(many.srcdir, tmp_path / "out", options=("-D", "unscripted_group_page_size=4"))
+    assert build.returncode == 0, build.log
+    assert [len(listed) for _, listed in listing(build, "essays.html")] == [15, 10, 10, 10]  # not a group
+    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html", "essays/author.html"):
+        for link in build.page(index).css("ul.catalog-list li a"):
+            first = resolve(index, link.attributes["href"])
+            count = int(re.match(r"\d+", link.parent.css_first(".count").text()).group())
+            pages = listing(build, first)
             listed = [essay for _, names in pages for essay in names]
             assert len(listed) == len(set(listed)) == count, first
-            assert len(pages) == max(1, count // 10), first
-            assert all(len(names) == 10 for _, names in pages[1:]), first
+            assert len(pages) == max(1, count // 4), first
+            assert all(len(names) == 4 for _, names in pages[1:]), first
+            assert 4 <= len(pages[0][1]) < 8 or count < 4, first
 
 
 def test_page_size_is_configurable(many, tmp_path):

@@ -255,7 +255,8 @@ class SiteSettings:
     blog_path: str  # all essays at <blog_path>; tags at <blog_path>/tag/<slug>
     authors: dict[str, str]  # key -> display name (conf.py's blog_authors)
     default_authors: tuple[str, ...]
-    page_size: int
+    page_size: int  # essays a page of all essays shows, with their excerpts
+    group_page_size: int | None = None  # a tag's, category's, author's or year's page: titles only
     locations: dict[str, str] = field(default_factory=dict)  # key -> display name (blog_locations)
 
 
@@ -414,8 +415,16 @@ class Site:
                         taken[page.casefold()] = f"the alias {alias!r} of {self.essays[docname].source.path}"
         return problems
 
+    def page_size_of(self, collection: Collection) -> int:
+        """All essays come ten to a page with their excerpts; a group (a tag, ...) lists
+        titles only, more to a page: seven listings hold each essay, and at ten thousand
+        essays their pages would outweigh the essays."""
+        if collection == self.all_essays or not self.settings.group_page_size:
+            return self.settings.page_size
+        return self.settings.group_page_size
+
     def listing_pages(self, collection: Collection) -> list[str]:
-        pages = paginated(collection.essays, self.settings.page_size)
+        pages = paginated(collection.essays, self.page_size_of(collection))
         return [page_name(collection.docname, number) for number, _ in pages]
 
     @cached_property

@@ -2,7 +2,8 @@
 
 The pages and their names come from the site model (``core.model``: ABlog's
 names and URLs, ``essays/tag/<slug>`` and so on); each long listing is split
-into pages of ``unscripted_page_size`` essays, numbered from the oldest
+into pages of ``unscripted_page_size`` essays (``unscripted_group_page_size``
+titles for a tag, category, author or year), numbered from the oldest
 (``core.model.paginated``): page N at ``<listing>/page/N`` never changes when
 an essay is added, only the listing's front page does.
 A page is rendered only when what it shows changed (its fingerprint), and
@@ -93,7 +94,7 @@ def collection_pages(app: Sphinx, site: Site, collection: Collection, title: str
     pages numbered from the oldest (each fingerprinted by what it shows, which an added
     essay leaves alone except on the front page)."""
     now = build_state(app).now
-    pages = paginated(collection.essays, site.settings.page_size)
+    pages = paginated(collection.essays, site.page_size_of(collection))
     names = [page_name(collection.docname, number) for number, _ in pages]
     book = site.collected_book_path if collection == site.all_essays else None
     for at, (number, chunk) in enumerate(pages):
@@ -128,7 +129,7 @@ def collection_context(
     def url(name: str | None) -> str | None:
         return builder.get_relative_uri(page, name) if name else None
 
-    size = site.settings.page_size
+    size = site.page_size_of(collection)
     if number == FRONT:
         heading, position = title, "Newest essays"
         description = f"{title}: {count_label(len(collection.essays))} in {app.config.project}, newest first."
@@ -143,6 +144,7 @@ def collection_context(
         "unscripted_pagination": Pagination(position, url(newer), url(older)) if newer or older else None,
         "unscripted_rel_links": [(rel, u) for rel, u in (("prev", url(newer)), ("next", url(older))) if u],
         "unscripted_listing": True,
+        "compact": collection != site.all_essays,  # titles only: see Site.page_size_of
         "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
         # All essays also come as one e-book.
         "unscripted_page_book": (
