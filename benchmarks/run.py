@@ -411,7 +411,8 @@ def report(count: int, results: dict[str, Result]) -> dict:
     verdicts["size per essay"] = total / count <= SIZE_PER_ESSAY
     verdict = "ok" if verdicts["size per essay"] else "MISSED"
     per_essay = total / count / 1024
-    print(f"\npublished: {total / 2**20:.1f} MiB, {per_essay:.1f} KiB per essay (≤ {SIZE_PER_ESSAY // 1024} KiB) {verdict}")
+    limit = SIZE_PER_ESSAY // 1024
+    print(f"\npublished: {total / 2**20:.1f} MiB, {per_essay:.1f} KiB per essay (≤ {limit} KiB) {verdict}")
     for kind, (files, size) in ours.sizes.items():
         print(f"  {kind:<22} {files:>7} files  {size / 2**20:>8.1f} MiB  {size / count / 1024:>6.1f} KiB per essay")
     print("\nfiles each step wrote or deleted (Unscripted):")
