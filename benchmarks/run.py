@@ -9,8 +9,12 @@ and built by plain Sphinx with MyST and Furo, no ABlog, no Unscripted extensions
 to that twin; a second twin with only the essays, home and about pages (the
 least plain Sphinx can do) is measured too, for reference. Then, for both, in one
 run: a clean build, a no-op rebuild, one essay edited, one essay added, one
-essay's tags changed. It prints seconds, ratios and the targets, peak memory
-(whole process tree), output size and the largest HTML page; then what the
+essay's tags changed, every build as ``make html`` runs it (``-j auto`` on a
+machine with more than one core). It prints seconds, ratios to both twins and
+the targets, peak memory (whole process tree), output size and the largest
+HTML page; what each kind of output costs per essay; which files each step
+rewrote, by kind (``--profile`` adds where the time of a no-op, an edit and an
+add goes, from cProfile, in extra builds after the timed ones); then what the
 search index costs (its files and sizes) and the gzip bytes and time one search
 transfers in a browser, for a common word, two words, a rare one and prefixes
 (``benchmarks/search.py``); and writes JSON.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -33,13 +38,16 @@ from pathlib import Path
 
 from benchmarks import search
 from benchmarks.essays import ENGLISH, copy_project, write_essays
+from unscripted.core.model import page_name, paginated
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_FILES = ("conf.py", "_static", "unscripted", "index.md", "about.md")
 PAGE_SIZE = 10
+GROUP_PAGE_SIZE = 50
 # (step, target ratio to the twin)
 TARGETS = {"clean": 1.15, "no-op": 1.5, "edit one": 2.0, "add one": 3.0, "retag one": 3.0, "peak memory": 1.3}
 PAGE_LIMIT = 150 * 1024
+SIZE_PER_ESSAY = 40 * 1024  # everything published, divided by the essays
 # "now" after every generated essay: none is scheduled.
 ENVIRONMENT = {"SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2100-01-01T00:00:00+00:00", "PYTHONHASHSEED": "0"}
 
@@ -50,6 +58,8 @@ class Result:
     peak_mib: float = 0.0
     output_mib: float = 0.0
     largest_page: tuple[str, int] = ("", 0)
+    written: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> kind -> files
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (files, bytes)
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -74,9 +84,15 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def build(srcdir: Path, out: Path) -> tuple[float, float]:
-    """Run sphinx-build as `make html` does; return (seconds, peak MiB of the process tree)."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "-W", "--keep-going"]
+# As the Makefile's JOBS: read and write in parallel where there is more than one core.
+JOBS = ["-j", "auto"] if (os.cpu_count() or 1) > 1 else []
+
+
+def build(srcdir: Path, out: Path, profile: Path | None = None) -> tuple[float, float]:
+    """Run sphinx-build as `make html` does; return (seconds, peak MiB of the process tree).
+    With *profile*, serially under cProfile, its statistics written there."""
+    command = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else []), "-m", "sphinx"]
+    command += ["-b", "html", "-q", "-n", "-W", "--keep-going", *([] if profile else JOBS)]
     command += ["-d", str(out / "doctrees"), str(srcdir), str(out / "html")]
     env = {**os.environ, **ENVIRONMENT}
     start = time.perf_counter()
@@ -149,24 +165,20 @@ def listing_docs(essays: list[dict[str, object]]) -> dict[str, str]:
     """Markdown for every listing page Unscripted generates, paginated the same way."""
     docs: dict[str, str] = {}
 
-    def collection(docname: str, title: str, items: list[dict[str, object]]) -> None:
-        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        for number, chunk in enumerate(chunks, start=1):
-            name = docname if number == 1 else f"{docname}/page/{number}"
+    def collection(docname: str, title: str, items: list[dict[str, object]], *, group: bool = True) -> None:
+        by_doc = {str(essay["doc"]): essay for essay in items}
+        size = GROUP_PAGE_SIZE if group else PAGE_SIZE
+        for number, chunk in paginated(tuple(by_doc), size):  # numbered from the oldest, as Unscripted's
+            name = page_name(docname, number)
             up = "../" * name.count("/")
-            lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number > 1 else ""), ""]
-            for essay in chunk:
-                lines += [
-                    f"## [{essay['title']}]({up}{essay['doc']}.md)",
-                    "",
-                    f"{essay['date']}",
-                    "",
-                    str(essay["excerpt"]),
-                    "",
-                ]
+            lines = [f"---\norphan: true\n---\n\n# {title}" + (f", page {number}" if number else ""), ""]
+            for essay in (by_doc[doc] for doc in chunk):
+                lines += [f"## [{essay['title']}]({up}{essay['doc']}.md)", "", f"{essay['date']}", ""]
+                if not group:  # a group lists titles only, as Unscripted's do
+                    lines += [str(essay["excerpt"]), ""]
             docs[name] = "\n".join(lines)
 
-    collection("essays", "All essays", essays)
+    collection("essays", "All essays", essays, group=False)
     groups: dict[str, dict[str, list]] = {"tag": {}, "category": {}, "archive": {}}
     for essay in essays:
         for tag in essay["tags"]:
@@ -233,6 +245,10 @@ def add_one(site: Path, essays: list[Path]) -> None:
     last = essays[-1]
     date = dt.date.fromisoformat(re.search(r"date: (\S+)", last.read_text()).group(1)) + dt.timedelta(days=2)
     path = site / "posts" / str(date.year) / "essay-new.md"
+    number = 1
+    while path.exists():  # a second add (the profile's) is another essay
+        number += 1
+        path = path.with_name(f"essay-new-{number}.md")
     path.parent.mkdir(parents=True, exist_ok=True)
     body = last.read_text().split("\n---\n", 1)[1].replace("# ", "# A New Essay: ", 1)
     path.write_text(f"---\ndate: {date.isoformat()}\ncategory: Notes\ntags: [quiet, honest, tender]\n---\n{body}")
@@ -244,6 +260,51 @@ def retag_one(site: Path, essays: list[Path]) -> None:
 
 
 STEPS = (("no-op", None), ("edit one", edit_one), ("add one", add_one), ("retag one", retag_one))
+
+
+# What a published file is, for the size of each kind per essay and the files each step rewrote.
+KINDS = (
+    ("essay pages", re.compile(r"^posts/.*\.html$")),
+    ("listing pages", re.compile(r"^essays(/.*)?\.html$")),
+    ("social cards", re.compile(r"^social/")),
+    ("essay e-books", re.compile(r"^books/posts/")),
+    ("collected e-book", re.compile(r"^books/[^/]+\.epub$")),
+    ("feeds", re.compile(r"^essays/(.*/)?(atom\.xml|rss\.xml|feed\.json)$")),
+    ("search index", re.compile(r"^search-index/")),
+    ("sitemap", re.compile(r"^sitemap\.xml$")),
+    ("static files", re.compile(r"^_static/")),
+)
+
+
+def kind_of(path: str) -> str:
+    return next((kind for kind, pattern in KINDS if pattern.match(path)), "other pages and files")
+
+
+def snapshot(html: Path) -> dict[str, tuple[int, int]]:
+    """Every published file: (modification time, size)."""
+    files = {}
+    for path in html.rglob("*"):
+        if path.is_file():
+            status = path.stat()
+            files[path.relative_to(html).as_posix()] = (status.st_mtime_ns, status.st_size)
+    return files
+
+
+def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Files written (new or rewritten) or deleted by a step, by kind."""
+    counts: dict[str, int] = {}
+    for path in {p for p in after if before.get(p) != after[p]} | (before.keys() - after.keys()):
+        counts[kind_of(path)] = counts.get(kind_of(path), 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def size_by_kind(html: Path) -> dict[str, tuple[int, int]]:
+    """kind -> (files, bytes)."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for path, (_, size) in snapshot(html).items():
+        files, total = sizes.get(kind_of(path), (0, 0))
+        sizes[kind_of(path)] = (files + 1, total + size)
+    return dict(sorted(sizes.items(), key=lambda item: -item[1][1]))
 
 
 def output_stats(html: Path) -> tuple[float, tuple[str, int]]:
@@ -274,17 +335,47 @@ def measure(count: int, seed: int, workdir: Path) -> dict[str, Result]:
         results[name].seconds["clean"] = seconds
         results[name].peak_mib = peak
         print(f"  {name}: clean {seconds:.1f} s", flush=True)
+    ours = workdir / "out-unscripted" / "html"
     for step, change in STEPS:
         if change:
             change(unscripted, essays)
             sync()
         time.sleep(1.1)  # distinct modification times, as between two saves
+        before = snapshot(ours)
         for name, srcdir in sources.items():
             results[name].seconds[step] = build(srcdir, workdir / f"out-{name}")[0]
+        results["unscripted"].written[step] = rewritten(before, snapshot(ours))
         print(f"  {step}: " + " / ".join(f"{results[n].seconds[step]:.2f} s" for n in VARIANTS), flush=True)
     for name in results:
         results[name].output_mib, results[name].largest_page = output_stats(workdir / f"out-{name}" / "html")
+    results["unscripted"].sizes = size_by_kind(ours)
     return results
+
+
+PROFILED = (("no-op", None), ("edit one", edit_one), ("add one", add_one))
+
+
+def profile_steps(workdir: Path, essays: list[Path], top: int = 25) -> dict[str, list[str]]:
+    """Where the time of a no-op, an edit and an add goes: extra serial builds under cProfile,
+    after the timed ones (the edit and the add change other essays than the timed steps did)."""
+    import pstats
+
+    unscripted = workdir / "unscripted"
+    profiles = {}
+    for step, change in PROFILED:
+        if change:
+            change(unscripted, essays[1:])  # another essay than the timed step's
+        time.sleep(1.1)
+        stats_path = workdir / f"{step}.prof"
+        seconds, _ = build(unscripted, workdir / "out-unscripted", profile=stats_path)
+        stream = io.StringIO()
+        stats = pstats.Stats(str(stats_path), stream=stream)
+        stats.sort_stats("cumulative").print_stats(top)
+        lines = [line for line in stream.getvalue().splitlines() if line.strip()]
+        print(f"\n-- profile of {step} ({seconds:.1f} s under cProfile, serial), by cumulative time --")
+        print("\n".join(lines[-top - 1 :]))
+        profiles[step] = lines[-top - 1 :]
+    return profiles
 
 
 def measure_search(count: int, workdir: Path) -> dict:
@@ -316,12 +407,26 @@ def report(count: int, results: dict[str, Result]) -> dict:
     page, size = ours.largest_page
     verdict = "ok" if verdicts["largest page"] else "MISSED"
     print(f"largest page: {page} ({size / 1024:.0f} KiB; limit {PAGE_LIMIT // 1024} KiB) {verdict}")
+    total = sum(size for _, size in ours.sizes.values())
+    verdicts["size per essay"] = total / count <= SIZE_PER_ESSAY
+    verdict = "ok" if verdicts["size per essay"] else "MISSED"
+    per_essay = total / count / 1024
+    limit = SIZE_PER_ESSAY // 1024
+    print(f"\npublished: {total / 2**20:.1f} MiB, {per_essay:.1f} KiB per essay (≤ {limit} KiB) {verdict}")
+    for kind, (files, size) in ours.sizes.items():
+        print(f"  {kind:<22} {files:>7} files  {size / 2**20:>8.1f} MiB  {size / count / 1024:>6.1f} KiB per essay")
+    print("\nfiles each step wrote or deleted (Unscripted):")
+    for step, kinds in ours.written.items():
+        print(f"  {step:<10} {sum(kinds.values()):>6}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
     return {
         "essays": count,
         "seconds": {name: results[name].seconds for name in VARIANTS},
         "peak_mib": {name: results[name].peak_mib for name in VARIANTS},
         "output_mib": {name: results[name].output_mib for name in VARIANTS},
         "largest_page": {name: results[name].largest_page for name in VARIANTS},
+        "size_by_kind": {kind: {"files": files, "bytes": size} for kind, (files, size) in ours.sizes.items()},
+        "written": ours.written,
+        "jobs": JOBS,
         "targets": TARGETS,
         "met": verdicts,
     }
@@ -333,11 +438,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", type=Path, default=ROOT / "_build" / "benchmark.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--profile", action="store_true", help="then profile a no-op, an edit and an add")
     arguments = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="unscripted-bench-"))
     print(f"Benchmark: {arguments.essays} essays in {workdir}", flush=True)
     try:
         summary = report(arguments.essays, measure(arguments.essays, arguments.seed, workdir))
+        if arguments.profile:
+            essays = sorted((workdir / "unscripted" / "posts").glob("*/essay-[0-9]*.md"))
+            summary["profile"] = profile_steps(workdir, essays)
         print()
         summary["search"] = measure_search(arguments.essays, workdir)
         summary["met"]["search"] = summary["search"]["met"]

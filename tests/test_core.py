@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unscripted.core.frontmatter import EssaySource, read_essay_source
-from unscripted.core.model import Essay, Site, SiteSettings, chunked, page_name, slugify
+from unscripted.core.model import FRONT, Essay, Site, SiteSettings, page_name, paginated, slugify
 from unscripted.core.problems import ProblemsFound
 from unscripted.core.text import Length, count_words, measure
 
@@ -139,10 +139,17 @@ def test_chronology_and_neighbours(site):
     assert site.neighbours["posts/2024/c"] == ("posts/2023/d", None)
 
 
-def test_related_essays_share_most_tags_then_are_newest(site):
+def test_related_essays_share_most_tags_then_are_nearest_in_time(site):
     assert site.related["posts/2024/a"] == ("posts/2024/c", "posts/2024/b")
     assert site.related["posts/2023/d"] == ()
     assert all(docname not in related for docname, related in site.related.items())
+    # A later essay on the same tag is related to its recent neighbours, not to the old essays.
+    later = essay("posts/2024/e", 20, "E", tags=["trust"])
+    more = Site({**site.essays, later.docname: later}, SETTINGS)
+    assert more.related["posts/2024/b"] == ("posts/2024/a", "posts/2024/c", "posts/2024/e")
+    assert more.related["posts/2024/e"] == ("posts/2024/c", "posts/2024/b", "posts/2024/a")
+    for docname in ("posts/2024/a", "posts/2024/c"):  # it only fills a free place, last
+        assert more.related[docname] == (*site.related[docname], "posts/2024/e")
 
 
 def test_collections_follow_ablogs_names_and_order(site):
@@ -164,12 +171,32 @@ def test_collections_follow_ablogs_names_and_order(site):
 
 
 def test_every_generated_page_is_named_by_the_model(site):
-    assert site.listing_pages(site.all_essays) == ["essays", "essays/page/2"]
-    assert "essays/tag/trust/page/2" in site.generated_pages
-    assert "essays/tag/touch/page/2" not in site.generated_pages
+    assert site.listing_pages(site.all_essays) == ["essays", "essays/page/1"]
+    assert "essays/tag/trust" in site.generated_pages  # three essays: the front page holds two to three
+    assert "essays/tag/trust/page/1" not in site.generated_pages
     assert {"essays/tag", "essays/category", "essays/author", "essays/archive"} <= site.generated_pages
-    assert page_name("essays/tag/x", 1) == "essays/tag/x"
-    assert chunked((), 10) == [()]
+    assert page_name("essays/tag/x", FRONT) == "essays/tag/x"
+    assert page_name("essays/tag/x", 3) == "essays/tag/x/page/3"
+    assert paginated((), 10) == [(FRONT, ())]
+
+
+def test_pages_are_numbered_from_the_oldest_so_an_added_essay_changes_only_the_front():
+    for size in (1, 2, 3, 10):
+        before = None
+        for count in range(0, 5 * size + 2):
+            newest_first = tuple(f"e{n}" for n in range(count, 0, -1))  # e1 is the first essay
+            pages = paginated(newest_first, size)
+            assert [essay for _, shown in pages for essay in shown] == list(newest_first)
+            (front, newest), *fixed = pages
+            assert front == FRONT and (size <= len(newest) < 2 * size or (count < size and len(newest) == count))
+            for number, shown in fixed:  # page N: essays (N-1)*size+1 to N*size, for good
+                assert shown == tuple(f"e{n}" for n in range(number * size, (number - 1) * size, -1))
+            assert [number for number, _ in fixed] == list(range(len(fixed), 0, -1))
+            if before is not None:
+                kept = dict(before[1:])
+                assert all(kept.get(number, shown) == shown for number, shown in fixed)
+                assert len(pages) - len(before) in (0, 1)
+            before = pages
 
 
 def test_feeds_and_cards_are_named_by_rule(site):

@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from lxml import etree
-from PIL import Image
+from PIL import Image, ImageChops
 
 from unscripted.core import ebooks
 
@@ -101,6 +101,18 @@ def test_the_essay_book_holds_the_essay_word_for_word(site):
     text = book.read("text/posts/2024/the-quiet-lie.xhtml")
     for furniture in (b"min read", b"post-header", b"headerlink", b"Related essays", b"essay-books", b"EPUB"):
         assert furniture not in text, furniture
+
+
+def test_the_essay_book_has_its_card_as_a_small_cover(site):
+    """The card, half size in 16 colours: what an e-reader's library shows, at half the bytes."""
+    book = Epub((site.outdir / ESSAY_BOOK).read_bytes())
+    href = next(href for href, item in book.items.items() if item.get("properties") == "cover-image")
+    cover = Image.open(io.BytesIO(book.read(href)))
+    assert (href, cover.size, cover.mode) == ("cover.png", (600, 315), "P")
+    assert len(cover.getcolors()) <= 16 and len(book.read(href)) < 10_000
+    card = Image.open(site.outdir / "social/posts/2024/the-quiet-lie.png").convert("RGB").resize((600, 315))
+    difference = ImageChops.difference(card, cover.convert("RGB")).convert("L").histogram()
+    assert sum(level * count for level, count in enumerate(difference)) / (600 * 315) < 3  # the same card
 
 
 def test_the_real_site_has_one_book_per_essay_and_the_collected_one(site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from pathlib import Path
@@ -216,3 +217,43 @@ def test_parallel_builds_equal_serial_ones(tmp_path):
     serial, parallel = both()
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
     assert not differences(parallel.files(), serial.files())
+
+
+def test_a_new_essay_leaves_the_numbered_pages_of_every_listing_alone(tmp_path):
+    """Pages count from the first essay, so adding the newest rewrites the front page of each
+    listing it joins (and, once every few essays, adds a page), never the older pages."""
+    srcdir = SiteMaker(tmp_path).make({}, with_essay=True)
+    write_essays(srcdir, COUNT, seed=5, words=60)
+    options = (*STRICT, "-D", "unscripted_page_size=3")
+    first = sphinx_build(srcdir, tmp_path / "html", doctreedir=tmp_path / "doctrees", options=options)
+    assert first.returncode == 0, first.log
+
+    def numbered() -> dict[str, tuple[int, bytes]]:
+        return {
+            path.relative_to(tmp_path / "html").as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
+            for path in (tmp_path / "html/essays").rglob("page/*.html")
+        }
+
+    newest = essay(srcdir, COUNT)
+    front_matter = newest.read_text().split("\n---\n", 1)[0]  # its year, category and tags: no new sidebar entry
+    date = dt.date.fromisoformat(re.search(r"^date: (\S+)$", front_matter, re.M)[1])
+    added = 0
+    for round_ in range(4):  # enough to fill a front page and add a page to several listings
+        before = numbered()
+        time.sleep(0.01)
+        later = (date + dt.timedelta(days=round_ + 1)).isoformat()
+        path = newest.with_name(f"new-{round_}.md")
+        path.write_text(
+            re.sub(r"^date: .*$", f"date: {later}", front_matter, flags=re.M) + f"\n---\n\n# New {round_}\n\nWords.\n"
+        )
+        build = sphinx_build(srcdir, tmp_path / "html", doctreedir=tmp_path / "doctrees", options=options)
+        assert build.returncode == 0, build.log
+        after = numbered()
+        assert before.keys() <= after.keys()
+        new = after.keys() - before.keys()
+        added += len(new)
+        # When a page is added, the page that was newest gains a link to it; no other page changes.
+        neighbours = {re.sub(r"/page/(\d+)\.html$", lambda m: f"/page/{int(m[1]) - 1}.html", name) for name in new}
+        changed = {name for name in before if after[name] != before[name]}
+        assert changed <= neighbours, sorted(changed)
+    assert added >= 3  # the essays, Notes and quiet listings each grew a page

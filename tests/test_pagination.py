@@ -29,50 +29,73 @@ def dates(build, essays: list[str]) -> list[str]:
     return [build.page(e).css_first(".post-header time").attributes["datetime"] for e in essays]
 
 
+PAGES = ["essays.html", "essays/page/3.html", "essays/page/2.html", "essays/page/1.html"]
+
+
 def test_all_essays_in_pages_of_ten_newest_first(many):
     pages = listing(many, "essays.html")
-    assert [name for name, _ in pages] == ["essays.html", *(f"essays/page/{n}.html" for n in range(2, 6))]
-    assert [len(listed) for _, listed in pages] == [10, 10, 10, 10, 5]
+    # Pages count from the first essay: page 1 holds essays 1-10 for good; the front page the newest 10-19.
+    assert [name for name, _ in pages] == PAGES
+    assert [len(listed) for _, listed in pages] == [15, 10, 10, 10]
     everything = [essay for _, listed in pages for essay in listed]
     assert len(set(everything)) == COUNT
     assert dates(many, everything) == sorted(dates(many, everything), reverse=True)
-    assert not many.exists("essays/page/6.html") and not many.exists("essays/page/1.html")
+    assert not many.exists("essays/page/4.html") and not many.exists("essays/page/0.html")
 
 
 def test_pagination_links_are_accessible_and_consistent(many):
-    for number in range(1, 6):
-        path = "essays.html" if number == 1 else f"essays/page/{number}.html"
+    for at, path in enumerate(PAGES):
         page = many.page(path)
+        number = 4 - at  # PAGES[1] is page 3
         nav = page.css_first('nav.pagination[aria-label="Pages of this list"]')
-        assert nav.css_first('[aria-current="page"]').text() == f"Page {number} of 5"
+        position = nav.css_first('[aria-current="page"]').text()
+        if at == 0:
+            assert position == "Newest essays"
+        else:
+            assert position == f"Page {number}: essays {(number - 1) * 10 + 1}–{number * 10}, counted from the first"
         head = {
             link.attributes["rel"]: resolve(path, link.attributes["href"])
             for link in page.css("head link[rel=prev], head link[rel=next]")
         }
         body = {a.attributes["rel"]: resolve(path, a.attributes["href"]) for a in nav.css("a")}
         assert head == body
-        assert ("prev" in body) == (number > 1) and ("next" in body) == (number < 5)
+        assert body.get("prev") == (PAGES[at - 1] if at else None)
+        assert body.get("next") == (PAGES[at + 1] if at + 1 < len(PAGES) else None)
         title = page.css_first("title").text()
-        assert ("page" in title) == (number > 1), title
+        assert ("page" in title) == (at > 0), title
         assert page.css_first('link[rel="canonical"]').attributes["href"].endswith(path)
 
 
-def test_tag_category_and_year_listings_paginate_too(many):
-    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html"):
+def test_tag_category_and_year_listings_list_titles_fifty_a_page(many):
+    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html", "essays/author.html"):
         for link in many.page(index).css("ul.catalog-list li a"):
             first = resolve(index, link.attributes["href"])
             count = int(re.match(r"\d+", link.parent.css_first(".count").text()).group())
             pages = listing(many, first)
+            assert len(pages) == 1 and len(pages[0][1]) == count <= 50, first
+            assert not many.page(first).css(".essay-excerpt"), f"{first}: titles only"
+
+
+def test_tag_category_and_year_listings_paginate_too(many, tmp_path):
+    build = sphinx_build(many.srcdir, tmp_path / "out", options=("-D", "unscripted_group_page_size=4"))
+    assert build.returncode == 0, build.log
+    assert [len(listed) for _, listed in listing(build, "essays.html")] == [15, 10, 10, 10]  # not a group
+    for index in ("essays/tag.html", "essays/category.html", "essays/archive.html", "essays/author.html"):
+        for link in build.page(index).css("ul.catalog-list li a"):
+            first = resolve(index, link.attributes["href"])
+            count = int(re.match(r"\d+", link.parent.css_first(".count").text()).group())
+            pages = listing(build, first)
             listed = [essay for _, names in pages for essay in names]
             assert len(listed) == len(set(listed)) == count, first
-            assert len(pages) == -(-count // 10), first
-            assert all(len(names) == 10 for _, names in pages[:-1]), first
+            assert len(pages) == max(1, count // 4), first
+            assert all(len(names) == 4 for _, names in pages[1:]), first
+            assert 4 <= len(pages[0][1]) < 8 or count < 4, first
 
 
 def test_page_size_is_configurable(many, tmp_path):
     build = sphinx_build(many.srcdir, tmp_path / "out", options=("-D", "unscripted_page_size=20"))
     assert build.returncode == 0, build.log
-    assert [len(listed) for _, listed in listing(build, "essays.html")] == [20, 20, 5]
+    assert [len(listed) for _, listed in listing(build, "essays.html")] == [25, 20]
 
 
 def test_related_essays_share_tags_never_the_essay_itself(many):
@@ -110,7 +133,7 @@ def test_every_essay_links_its_older_and_newer_neighbour(many):
 
 def test_listing_excerpts_stop_after_a_few_lines(many):
     excerpts = many.page("essays.html").css(".essay-excerpt")
-    assert len(excerpts) == 10
+    assert len(excerpts) == 15
     for excerpt in excerpts:
         text = excerpt.text().strip()
         assert len(text.split()) <= 45 and text.endswith("…"), text

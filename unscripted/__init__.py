@@ -70,6 +70,7 @@ def setup(app: Sphinx) -> dict:
     # "now" moves every build; it must not invalidate the environment by itself.
     app.add_config_value("unscripted_now", "", "", types=frozenset({str}))
     app.add_config_value("unscripted_page_size", 10, "html", types=frozenset({int}))
+    app.add_config_value("unscripted_group_page_size", 50, "html", types=frozenset({int}))
     colours = {"brand": "#8c2f4b", "ink": "#1c1417", "paper": "#ffffff"}
     app.add_config_value("unscripted_colours", colours, "html", types=frozenset({dict}))
     app.add_config_value("unscripted_description", "", "html", types=frozenset({str}))
@@ -128,6 +129,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- Writing each page ---------------------------------------------------------------------
     on("write-started", assets.combine_style_sheets)
+    on("write-started", assets.write_icon_sprite)
     on("missing-reference", ablog_bridge.resolve_blog_label)
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)

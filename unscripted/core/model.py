@@ -10,7 +10,6 @@ so ABlog's own labels (``tag-intimacy``, ``blog-posts``) and our pages agree.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -223,14 +222,31 @@ def feed_path(listing: str, file_name: str) -> str:
     return f"{listing}/{file_name}"
 
 
+FRONT = 0  # the number of a listing's front page (its own name: the newest essays)
+
+
 def page_name(listing: str, number: int) -> str:
-    """Page 1 of a listing keeps the listing's own name; page N is ``<listing>/page/N``."""
-    return listing if number == 1 else f"{listing}/page/{number}"
+    """The front page of a listing keeps the listing's own name; page N is ``<listing>/page/N``."""
+    return listing if number == FRONT else f"{listing}/page/{number}"
 
 
-def chunked(items: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
-    """A listing's pages: never none, so an empty listing still has its page."""
-    return [items[start : start + size] for start in range(0, len(items), size)] or [()]
+def paginated(essays: tuple[str, ...], size: int) -> list[tuple[int, tuple[str, ...]]]:
+    """A listing's pages, newest first: (number, essays newest first) of each.
+
+    Pages are numbered from the oldest essay and hold *size* essays each, for good:
+    page N always holds essays (N-1)*size+1 to N*size counted from the first. The
+    front page (``FRONT``) holds the rest, the newest: between *size* and
+    2*size-1 of them (all, when there are fewer). So a new essay changes the front
+    page only, and once every *size* essays adds one page, where numbering from
+    the newest would rewrite every page of every listing it is in. Never no
+    page: an empty listing still has its front page."""
+    fixed = max(0, len(essays) // size - 1)
+    front = len(essays) - fixed * size
+    pages = [(FRONT, essays[:front])]
+    for number in range(fixed, 0, -1):
+        start = front + (fixed - number) * size
+        pages.append((number, essays[start : start + size]))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,8 @@ class SiteSettings:
     blog_path: str  # all essays at <blog_path>; tags at <blog_path>/tag/<slug>
     authors: dict[str, str]  # key -> display name (conf.py's blog_authors)
     default_authors: tuple[str, ...]
-    page_size: int
+    page_size: int  # essays a page of all essays shows, with their excerpts
+    group_page_size: int | None = None  # a tag's, category's, author's or year's page: titles only
     locations: dict[str, str] = field(default_factory=dict)  # key -> display name (blog_locations)
 
 
@@ -276,7 +293,9 @@ class Site:
 
     @cached_property
     def related(self) -> dict[str, tuple[str, ...]]:
-        """Up to three essays sharing tags with each essay: most shared tags first, then newest."""
+        """Up to three essays sharing tags with each essay: most shared tags first, then nearest in
+        time (so a new essay joins the related essays of its recent neighbours only, not of
+        every essay that shares a tag with it)."""
         essays = self.essays
         by_tag: dict[str, set[str]] = defaultdict(set)
         for docname, essay in essays.items():
@@ -289,7 +308,10 @@ class Site:
                 for other in by_tag[tag]:
                     if other != docname:
                         shared[other] += 1
-            ranked = sorted(shared, key=lambda o: (-shared[o], -essays[o].date.timestamp(), essays[o].title))
+            when = essay.date.timestamp()
+            ranked = sorted(
+                shared, key=lambda o: (-shared[o], abs(essays[o].date.timestamp() - when), essays[o].title, o)
+            )
             related[docname] = tuple(ranked[:3])
         return related
 
@@ -393,9 +415,17 @@ class Site:
                         taken[page.casefold()] = f"the alias {alias!r} of {self.essays[docname].source.path}"
         return problems
 
+    def page_size_of(self, collection: Collection) -> int:
+        """All essays come ten to a page with their excerpts; a group (a tag, ...) lists
+        titles only, more to a page: seven listings hold each essay, and at ten thousand
+        essays their pages would outweigh the essays."""
+        if collection == self.all_essays or not self.settings.group_page_size:
+            return self.settings.page_size
+        return self.settings.group_page_size
+
     def listing_pages(self, collection: Collection) -> list[str]:
-        pages = chunked(collection.essays, self.settings.page_size)
-        return [page_name(collection.docname, number) for number in range(1, len(pages) + 1)]
+        pages = paginated(collection.essays, self.page_size_of(collection))
+        return [page_name(collection.docname, number) for number, _ in pages]
 
     @cached_property
     def generated_pages(self) -> frozenset[str]:
@@ -442,7 +472,3 @@ class Site:
             }
             for file_name, media_type, label in FEED_FORMATS
         ]
-
-
-def page_count(essays: int, page_size: int) -> int:
-    return max(1, math.ceil(essays / page_size))

@@ -171,6 +171,7 @@ def build_site(app: Sphinx, env: BuildEnvironment) -> None:
             authors={key: name for key, (name, _link) in config.blog_authors.items()},
             default_authors=(default,) if isinstance(default, str) else tuple(default or ()),
             page_size=config.unscripted_page_size,
+            group_page_size=config.unscripted_group_page_size,
             locations={key: name for key, (name, _link) in config.blog_locations.items()},
         ),
     )

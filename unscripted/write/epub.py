@@ -1,7 +1,8 @@
 """E-books: an EPUB of every published essay, and one of all of them.
 
 * ``books/<docname>.epub`` (``Essay.book_path``): the essay alone, its social
-  card as the cover;
+  card as the cover (a drawn card made small, ``covers.essay_cover``; the
+  writer's own picture as it is);
 * ``books/<site>.epub`` (``Site.collected_book_path``): every published essay,
   newest first, after a cover drawn like the social cards (``core.covers``), a
   title page with the byline, and the table of contents; links between essays
@@ -123,7 +124,10 @@ def essay_book(app: Sphinx, site: Site, docname: str) -> ebooks.Book:
         image=lambda src: site_image(app, urljoin(url, src)),
     )
     cover_path = outdir / essay.card_path
-    cover_name, cover_data = book_image(f"cover{cover_path.suffix.lower()}", cover_path)
+    if essay.source.image:
+        cover_name, cover_data = book_image(f"cover{cover_path.suffix.lower()}", cover_path)
+    else:
+        cover_name, cover_data = "cover.png", covers.essay_cover(cover_path.read_bytes())
     return ebooks.Book(
         identifier=ebooks.identifier(url),
         title=essay.title,

@@ -2,7 +2,10 @@
 
 The pages and their names come from the site model (``core.model``: ABlog's
 names and URLs, ``essays/tag/<slug>`` and so on); each long listing is split
-into pages of ``unscripted_page_size`` essays, page N at ``<listing>/page/N``.
+into pages of ``unscripted_page_size`` essays (``unscripted_group_page_size``
+titles for a tag, category, author or year), numbered from the oldest
+(``core.model.paginated``): page N at ``<listing>/page/N`` never changes when
+an essay is added, only the listing's front page does.
 A page is rendered only when what it shows changed (its fingerprint), and
 every excerpt was rendered once, at reading (``read.essays``).
 """
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from unscripted.core.model import EPUB_MEDIA_TYPE, Catalog, Collection, Site, chunked, page_name, url_path
+from unscripted.core.model import EPUB_MEDIA_TYPE, FRONT, Catalog, Collection, Site, page_name, paginated, url_path
 from unscripted.infra.files import Fingerprints
 from unscripted.infra.output import page_file
 from unscripted.infra.state import PerBuild
@@ -26,11 +29,9 @@ from unscripted.write.entries import entries
 
 @dataclass(frozen=True)
 class Pagination:
-    number: int
-    count: int
+    position: str  # where this page is, said without the number of pages (which grows)
     newer: str | None  # URL of the previous page (newer essays)
     older: str | None  # URL of the next page (older essays)
-    first: str
 
 
 @dataclass(frozen=True)
@@ -89,40 +90,61 @@ def all_listing_pages(app: Sphinx, site: Site) -> Iterator[ListingPage]:
 
 
 def collection_pages(app: Sphinx, site: Site, collection: Collection, title: str, *, feed: bool):
-    """One listing, split into pages: newest essays first, page 1 at the listing's own URL."""
+    """One listing, split into pages: the newest essays at the listing's own URL, then
+    pages numbered from the oldest (each fingerprinted by what it shows, which an added
+    essay leaves alone except on the front page)."""
     now = build_state(app).now
-    chunks = chunked(collection.essays, site.settings.page_size)
-    for number, chunk in enumerate(chunks, start=1):
+    pages = paginated(collection.essays, site.page_size_of(collection))
+    names = [page_name(collection.docname, number) for number, _ in pages]
+    book = site.collected_book_path if collection == site.all_essays else None
+    for at, (number, chunk) in enumerate(pages):
         shown = [(docname, site.essays[docname].appearance(now)) for docname in chunk]
-        book = site.collected_book_path if collection == site.all_essays else None
-        inputs = (title, number, len(chunks), len(collection.essays), feed, book, shown)
+        newer = names[at - 1] if at > 0 else None
+        older = names[at + 1] if at + 1 < len(names) else None
+        count = len(collection.essays) if number == FRONT else None  # only the front page says it
+        inputs = (title, number, newer, older, count, feed, book, shown)
 
-        def context(number=number, chunk=chunk) -> dict:
-            return collection_context(app, site, collection, title, number, len(chunks), chunk, feed=feed)
+        def context(name=names[at], number=number, chunk=chunk, newer=newer, older=older) -> dict:
+            return collection_context(app, site, collection, title, name, number, chunk, newer, older, feed=feed)
 
-        yield ListingPage(page_name(collection.docname, number), "unscripted/listing.html", inputs, context)
+        yield ListingPage(names[at], "unscripted/listing.html", inputs, context)
 
 
 def collection_context(
-    app: Sphinx, site: Site, collection: Collection, title: str, number: int, pages: int, chunk, *, feed: bool
+    app: Sphinx,
+    site: Site,
+    collection: Collection,
+    title: str,
+    page: str,
+    number: int,
+    chunk: tuple[str, ...],
+    newer: str | None,
+    older: str | None,
+    *,
+    feed: bool,
 ) -> dict:
     builder = app.builder
     listing = collection.docname
-    page = page_name(listing, number)
 
-    def url(n: int) -> str | None:
-        return builder.get_relative_uri(page, page_name(listing, n)) if 1 <= n <= pages else None
+    def url(name: str | None) -> str | None:
+        return builder.get_relative_uri(page, name) if name else None
 
-    heading = title if number == 1 else f"{title}, page {number} of {pages}"
-    newer, older = url(number - 1), url(number + 1)
-    total = len(collection.essays)
+    size = site.page_size_of(collection)
+    if number == FRONT:
+        heading, position = title, "Newest essays"
+        description = f"{title}: {count_label(len(collection.essays))} in {app.config.project}, newest first."
+    else:
+        span = f"essays {(number - 1) * size + 1}–{number * size}"
+        heading, position = f"{title}, page {number}", f"Page {number}: {span}, counted from the first"
+        description = f"{title}, page {number}: {span} of {app.config.project}, counted from the first."
     return {
         "title": heading,
-        "unscripted_description": f"{heading}: {count_label(total)} in {app.config.project}, newest first.",
+        "unscripted_description": description,
         "entries": entries(app, chunk, page),
-        "unscripted_pagination": Pagination(number, pages, newer, older, url(1)) if pages > 1 else None,
-        "unscripted_rel_links": [(rel, u) for rel, u in (("prev", newer), ("next", older)) if u],
+        "unscripted_pagination": Pagination(position, url(newer), url(older)) if newer or older else None,
+        "unscripted_rel_links": [(rel, u) for rel, u in (("prev", url(newer)), ("next", url(older))) if u],
         "unscripted_listing": True,
+        "compact": collection != site.all_essays,  # titles only: see Site.page_size_of
         "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
         # All essays also come as one e-book.
         "unscripted_page_book": (
