@@ -368,13 +368,17 @@ def profile_steps(workdir: Path, essays: list[Path], top: int = 25) -> dict[str,
         time.sleep(1.1)
         stats_path = workdir / f"{step}.prof"
         seconds, _ = build(unscripted, workdir / "out-unscripted", profile=stats_path)
-        stream = io.StringIO()
-        stats = pstats.Stats(str(stats_path), stream=stream)
-        stats.sort_stats("cumulative").print_stats(top)
-        lines = [line for line in stream.getvalue().splitlines() if line.strip()]
+        lines = []
+        # Sphinx's stages, then Unscripted's own functions: the build's time and the extension's share.
+        for restriction, count in ((r"sphinx/(builders|application|environment/__init__)", 12), ("/unscripted/", top)):
+            stream = io.StringIO()
+            stats = pstats.Stats(str(stats_path), stream=stream)
+            stats.sort_stats("cumulative").print_stats(restriction, count)
+            lines += [line for line in stream.getvalue().splitlines() if re.match(r"\s*[\d/]+\s+\d", line)]
         print(f"\n-- profile of {step} ({seconds:.1f} s under cProfile, serial), by cumulative time --")
-        print("\n".join(lines[-top - 1 :]))
-        profiles[step] = lines[-top - 1 :]
+        print("   ncalls  tottime  percall  cumtime  percall filename:lineno(function)")
+        print("\n".join(line.replace(str(unscripted) + "/", "") for line in lines))
+        profiles[step] = lines
     return profiles
 
 

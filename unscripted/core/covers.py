@@ -1,5 +1,4 @@
-"""E-book covers: the collected book's, drawn like the social cards (``core.cards``) on a
-portrait page; an essay's book's, its social card made small (``essay_cover``).
+"""The collected e-book's cover, drawn like the social cards (``core.cards``) on a portrait page.
 
 1600x2560, the 1:1.6 that e-book stores ask for: paper, the brand band down
 the left edge, a masthead with its short rule (what the book is: "Collected
@@ -78,24 +77,4 @@ def draw_cover(
     image = image.quantize(PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=9, optimize=False)  # no metadata chunks: stable bytes
-    return buffer.getvalue()
-
-
-ESSAY_COVER_WIDTH = 600  # an e-reader's library shows covers far smaller; the card is drawn at 1200
-ESSAY_COVER_COLOURS = 16  # a drawn card is paper, ink and their blends: 4 bits a pixel
-EMOJI_COVER_COLOURS = 128  # colour emoji bring colours of their own
-
-
-def essay_cover(card_png: bytes) -> bytes:
-    """An essay's drawn social card at half its size in 16 colours: 8 KB instead of 17, in each
-    of ten thousand books. Same card, same bytes."""
-    with Image.open(io.BytesIO(card_png)) as card:
-        drawn_in_a_palette = card.mode == "P"
-        image = card.convert("RGB")
-    height = round(ESSAY_COVER_WIDTH * image.height / image.width)
-    small = image.resize((ESSAY_COVER_WIDTH, height), Image.Resampling.LANCZOS)
-    colours = ESSAY_COVER_COLOURS if drawn_in_a_palette else EMOJI_COVER_COLOURS
-    small = small.quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
