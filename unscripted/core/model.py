@@ -222,6 +222,7 @@ def feed_path(listing: str, file_name: str) -> str:
     return f"{listing}/{file_name}"
 
 
+RELATED_WINDOW = 12  # essays either side, in each tag's time order, that may be related (Site.related)
 FRONT = 0  # the number of a listing's front page (its own name: the newest essays)
 
 
@@ -294,23 +295,28 @@ class Site:
     @cached_property
     def related(self) -> dict[str, tuple[str, ...]]:
         """Up to three essays sharing tags with each essay: most shared tags first, then nearest in
-        time (so a new essay joins the related essays of its recent neighbours only, not of
-        every essay that shares a tag with it)."""
+        time, then by title. Candidates are the ``RELATED_WINDOW`` essays on either side of it in
+        each of its tags' time order, so the work grows with the essays, not with their square
+        (a tag on half of ten thousand essays would otherwise compare each with five thousand),
+        and a new essay joins the related essays of its recent neighbours only."""
         essays = self.essays
-        by_tag: dict[str, set[str]] = defaultdict(set)
-        for docname, essay in essays.items():
-            for tag in essay.source.tags:
-                by_tag[tag].add(docname)
+        by_tag: dict[str, list[str]] = defaultdict(list)
+        for docname in self._order:  # oldest first: each tag's essays in time order
+            for tag in dict.fromkeys(essays[docname].source.tags):
+                by_tag[tag].append(docname)
+        place = {(tag, docname): at for tag, members in by_tag.items() for at, docname in enumerate(members)}
+        tags = {docname: set(essay.source.tags) for docname, essay in essays.items()}
+        when = {docname: essay.date.timestamp() for docname, essay in essays.items()}
         related = {}
-        for docname, essay in essays.items():
-            shared: dict[str, int] = defaultdict(int)
-            for tag in essay.source.tags:
-                for other in by_tag[tag]:
-                    if other != docname:
-                        shared[other] += 1
-            when = essay.date.timestamp()
+        for docname in essays:
+            candidates: set[str] = set()
+            for tag in tags[docname]:
+                members, at = by_tag[tag], place[tag, docname]
+                candidates.update(members[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])
+            candidates.discard(docname)
             ranked = sorted(
-                shared, key=lambda o: (-shared[o], abs(essays[o].date.timestamp() - when), essays[o].title, o)
+                candidates,
+                key=lambda o: (-len(tags[docname] & tags[o]), abs(when[o] - when[docname]), essays[o].title, o),
             )
             related[docname] = tuple(ranked[:3])
         return related
