@@ -129,7 +129,6 @@ def setup(app: Sphinx) -> dict:
 
     # -- Writing each page ---------------------------------------------------------------------
     on("write-started", assets.combine_style_sheets)
-    on("write-started", assets.write_icon_sprite)
     on("missing-reference", ablog_bridge.resolve_blog_label)
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)

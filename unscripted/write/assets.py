@@ -18,24 +18,16 @@ headings' semibold, in the Latin first-screen cut, 12 KB each) are preloaded, so
 and the text is drawn once, in the publication's own type, with nothing moving
 when a font arrives late. Other faces (italic, other scripts) load when a page
 uses them.
-
-Icons: Furo puts its SVG icons (6.4 KB) inline at the top of every page. Here
-they are one file, ``_static/unscripted-icons.svg``, that pages reference
-(``<use href="…/unscripted-icons.svg?v=…#svg-menu">``, same origin, so the
-policy is unchanged): at ten thousand essays, 70 MB less to publish.
 """
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from pathlib import Path
 
-import furo
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.errors import ExtensionError
 
 from unscripted.infra.files import write_if_changed
 from unscripted.infra.state import PerBuild
@@ -48,9 +40,6 @@ FONTS = "_static/fonts"
 COMBINED = "unscripted-site.css"
 COMBINED_SHEETS: PerBuild[set[str]] = PerBuild(set)  # their names in css_files, once writing starts
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # names a file that is not published
-ICONS = "unscripted-icons.svg"
-JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
-ICON_VERSION: PerBuild[list[str]] = PerBuild(list)  # the sprite's checksum, once writing starts
 
 
 def style_sheets(builder: Builder) -> list[tuple[str, Path]]:
@@ -77,23 +66,6 @@ def combine_style_sheets(app: Sphinx, builder: Builder) -> None:
     write_if_changed(folder / COMBINED, text.encode())
 
 
-def write_icon_sprite(app: Sphinx, builder: Builder) -> None:
-    """Furo's inline icons (its ``partials/icons.html``, which the site's own replaces with
-    nothing) as one file; ``page.html`` points Furo's ``<use>`` references at it."""
-    if builder.format != "html":
-        return
-    source = Path(furo.__file__).parent / "theme/furo/partials/icons.html"
-    markup = JINJA_COMMENT.sub("", source.read_text(encoding="utf-8")).strip()
-    sprite = markup.replace(' style="display: none;"', "", 1)  # hidden inline; a file shows nothing anyway
-    if not sprite.startswith("<svg") or 'id="svg-menu"' not in sprite:
-        raise ExtensionError(f"Furo's icons ({source}) are not the SVG sprite this site expects")
-    content = (sprite + "\n").encode()
-    folder = Path(builder.outdir, "_static")
-    folder.mkdir(parents=True, exist_ok=True)
-    write_if_changed(folder / ICONS, content)
-    ICON_VERSION(app)[:] = [hashlib.sha256(content).hexdigest()[:8]]
-
-
 def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     context["script_files"] = [script for script in context["script_files"] if script.filename not in SPHINX_SCRIPTS]
     shows_code = 'class="highlight' in (context.get("body") or "")
@@ -106,5 +78,4 @@ def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, conte
         elif not any(other.filename == f"_static/{COMBINED}" for other in kept):  # where the first stood
             kept.append(type(sheet)(f"_static/{COMBINED}", priority=sheet.priority))
     context["css_files"] = kept
-    context["unscripted_icon_sprite"] = {"path": f"_static/{ICONS}", "version": next(iter(ICON_VERSION(app)), "")}
     context["unscripted_preloaded_fonts"] = [posixpath.join(FONTS, name) for name in FIRST_SCREEN_FONTS]
