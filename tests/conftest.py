@@ -151,16 +151,21 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build
 
 
-@pytest.fixture(scope="session")
-def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The publication with essays in thirteen languages and nine scripts (tests/data/multilingual)."""
-    base = tmp_path_factory.mktemp("multilingual")
-    corpus = DATA / "multilingual"
-    files = {str(path.relative_to(corpus)): path.read_bytes() for path in corpus.rglob("*") if path.is_file()}
+def built_site(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict) -> Build:
+    """The publication (its essay included) with *files* added, built; the build must succeed."""
+    base = tmp_path_factory.mktemp(name)
     srcdir = SiteMaker(base).make(files, with_essay=True)
     build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
     assert build.returncode == 0, build.log
     return build
+
+
+@pytest.fixture(scope="session")
+def multilingual(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The publication with essays in thirteen languages and nine scripts (tests/data/multilingual)."""
+    corpus = DATA / "multilingual"
+    files = {str(path.relative_to(corpus)): path.read_bytes() for path in corpus.rglob("*") if path.is_file()}
+    return built_site(tmp_path_factory, "multilingual", files)
 
 
 @pytest.fixture

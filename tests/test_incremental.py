@@ -224,7 +224,7 @@ def test_a_new_essay_leaves_the_numbered_pages_of_every_listing_alone(tmp_path):
     listing it joins (and, once every few essays, adds a page), never the older pages."""
     srcdir = SiteMaker(tmp_path).make({}, with_essay=True)
     write_essays(srcdir, COUNT, seed=5, words=60)
-    options = (*STRICT, "-D", "unscripted_page_size=3")
+    options = (*STRICT, "-D", "unscripted_page_size=3", "-D", "unscripted_group_page_size=3")
     first = sphinx_build(srcdir, tmp_path / "html", doctreedir=tmp_path / "doctrees", options=options)
     assert first.returncode == 0, first.log
 

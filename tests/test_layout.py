@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import resolve
@@ -31,20 +29,6 @@ def test_every_page_has_furos_layout_and_one_main(site):
         # Furo's theme switch and its script: light, dark and auto modes.
         assert page.css("button.theme-toggle"), path
         assert page.css_first('meta[name="viewport"]'), path
-
-
-def test_furos_icons_come_from_one_file_that_holds_every_one(site):
-    """Not inline on every page (6.4 KB each): each <use> names a symbol of _static/unscripted-icons.svg."""
-    sprite = site.outdir / "_static/unscripted-icons.svg"
-    symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite.read_text()))
-    assert {"svg-menu", "svg-toc", "svg-sun", "svg-moon", "svg-arrow-right"} <= symbols
-    for path, page in site.parsed.items():
-        assert not page.css("symbol"), f"{path}: icons inline"
-        uses = [use.attributes["href"] for use in page.css("use")]
-        assert uses, path
-        for href in uses:
-            file, _, symbol = href.partition("#")
-            assert resolve(path, file.split("?")[0]) == "_static/unscripted-icons.svg" and symbol in symbols, href
 
 
 def test_navigation_reaches_every_destination_from_every_page(site):

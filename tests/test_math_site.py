@@ -20,7 +20,7 @@ from test_html_validity import vnu
 
 from unscripted.core.mathml import display_tex, to_mathml
 
-from conftest import BASE_PATH, ROOT, SiteMaker, resolve, sphinx_build
+from conftest import BASE_PATH, ROOT, SiteMaker, built_site, resolve, sphinx_build
 from tools import MEASUREMENTS, node_tool, serve
 
 MATH_ESSAY = r"""---
@@ -123,11 +123,7 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"  # for a person to look at (kept u
 
 @pytest.fixture(scope="module")
 def math_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("math")
-    srcdir = SiteMaker(base).make(FILES, with_essay=True)
-    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
-    assert build.returncode == 0, build.log
-    return build
+    return built_site(tmp_path_factory, "math", FILES)
 
 
 def article(site, path: str) -> str:

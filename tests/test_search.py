@@ -14,7 +14,7 @@ import pytest
 
 from unscripted.core import search
 
-from conftest import BASE_PATH, ROOT, sphinx_build
+from conftest import BASE_PATH, ROOT, built_site, sphinx_build
 from tools import serve
 
 ESSAY = (ROOT / "posts/2024/the-quiet-lie.md").read_text(encoding="utf-8")
@@ -66,13 +66,7 @@ def postings(outdir: Path) -> dict[str, list[int]]:
 
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory):
-    from conftest import SiteMaker
-
-    base = tmp_path_factory.mktemp("search")
-    srcdir = SiteMaker(base).make(FILES, with_essay=True)
-    build = sphinx_build(srcdir, base / "html", doctreedir=base / "doctrees")
-    assert build.returncode == 0, build.log
-    return build
+    return built_site(tmp_path_factory, "search", FILES)
 
 
 def test_the_index_holds_exactly_the_published_essays_and_the_about_page(drafts):

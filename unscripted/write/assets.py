@@ -13,6 +13,10 @@ search, ``write.search``, which needs none of Sphinx's scripts). The theme's sty
 they are, so Furo's rules and the site's keep their order and nothing is copied
 into the sources.
 
+Furo's icons stay inline (6.4 KB a page): served as one file, they were one more
+request before the first paint, and Lighthouse's largest contentful paint on a
+phone went from 1.05 s to 1.20 s.
+
 Fonts: the two faces every first screen uses (the text's regular and the
 headings' semibold, in the Latin first-screen cut, 12 KB each) are preloaded, so they arrive with the style sheets
 and the text is drawn once, in the publication's own type, with nothing moving
