@@ -13,7 +13,7 @@ essay's tags changed, every build as ``make html`` runs it (``-j auto`` on a
 machine with more than one core). It prints seconds, ratios to both twins and
 the targets, peak memory (whole process tree), output size and the largest
 HTML page; what each kind of output costs per essay; which files each step
-rewrote, by kind (``--profile`` adds where the time of a no-op, an edit and an
+changed, by kind (``--profile`` adds where the time of a no-op, an edit and an
 add goes, from cProfile, in extra builds after the timed ones); then what the
 search index costs (its files and sizes) and the gzip bytes and time one search
 transfers in a browser, for a common word, two words, a rare one and prefixes
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -58,7 +59,7 @@ class Result:
     peak_mib: float = 0.0
     output_mib: float = 0.0
     largest_page: tuple[str, int] = ("", 0)
-    written: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> kind -> files
+    written: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> kind -> files changed
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (files, bytes)
 
 
@@ -280,18 +281,18 @@ def kind_of(path: str) -> str:
     return next((kind for kind, pattern in KINDS if pattern.match(path)), "other pages and files")
 
 
-def snapshot(html: Path) -> dict[str, tuple[int, int]]:
-    """Every published file: (modification time, size)."""
+def snapshot(html: Path) -> dict[str, tuple[int, str]]:
+    """Every published file: (size, digest of its bytes)."""
     files = {}
     for path in html.rglob("*"):
         if path.is_file():
-            status = path.stat()
-            files[path.relative_to(html).as_posix()] = (status.st_mtime_ns, status.st_size)
+            data = path.read_bytes()
+            files[path.relative_to(html).as_posix()] = (len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
     return files
 
 
-def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, int]:
-    """Files written (new or rewritten) or deleted by a step, by kind."""
+def rewritten(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> dict[str, int]:
+    """Files a step added, changed or deleted, by kind (what a host must upload again)."""
     counts: dict[str, int] = {}
     for path in {p for p in after if before.get(p) != after[p]} | (before.keys() - after.keys()):
         counts[kind_of(path)] = counts.get(kind_of(path), 0) + 1
@@ -301,7 +302,7 @@ def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, in
 def size_by_kind(html: Path) -> dict[str, tuple[int, int]]:
     """kind -> (files, bytes)."""
     sizes: dict[str, tuple[int, int]] = {}
-    for path, (_, size) in snapshot(html).items():
+    for path, (size, _) in snapshot(html).items():
         files, total = sizes.get(kind_of(path), (0, 0))
         sizes[kind_of(path)] = (files + 1, total + size)
     return dict(sorted(sizes.items(), key=lambda item: -item[1][1]))
@@ -419,7 +420,7 @@ def report(count: int, results: dict[str, Result]) -> dict:
     print(f"\npublished: {total / 2**20:.1f} MiB, {per_essay:.1f} KiB per essay (≤ {limit} KiB) {verdict}")
     for kind, (files, size) in ours.sizes.items():
         print(f"  {kind:<22} {files:>7} files  {size / 2**20:>8.1f} MiB  {size / count / 1024:>6.1f} KiB per essay")
-    print("\nfiles each step wrote or deleted (Unscripted):")
+    print("\nfiles each step added, changed or deleted (Unscripted):")
     for step, kinds in ours.written.items():
         print(f"  {step:<10} {sum(kinds.values()):>6}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
     return {
