@@ -263,7 +263,7 @@ def retag_one(site: Path, essays: list[Path]) -> None:
 STEPS = (("no-op", None), ("edit one", edit_one), ("add one", add_one), ("retag one", retag_one))
 
 
-# What a published file is, for the size of each kind per essay and the files each step rewrote.
+# What a published file is, for the size of each kind per essay and the files each step changed.
 KINDS = (
     ("essay pages", re.compile(r"^posts/.*\.html$")),
     ("listing pages", re.compile(r"^essays(/.*)?\.html$")),
