@@ -53,8 +53,9 @@ test: $(BIN)/.test-deps node_modules/.package-lock.json ## Run the whole test su
 	$(BIN)/python -m pytest
 
 ESSAYS ?= 1000
-bench: $(BIN)/.test-deps ## Time builds of ESSAYS generated essays against plain Sphinx, and one search (JSON in _build/)
-	$(BIN)/python -m benchmarks.run --essays $(ESSAYS)
+BENCHFLAGS ?=
+bench: $(BIN)/.test-deps ## Time ESSAYS generated essays against plain Sphinx, sizes, one search [BENCHFLAGS=--profile]
+	$(BIN)/python -m benchmarks.run --essays $(ESSAYS) $(BENCHFLAGS)
 
 lock: $(BIN)/.test-deps ## Re-pin requirements*.txt (with hashes) from requirements*.in
 	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --no-header \
