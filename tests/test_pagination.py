@@ -151,3 +151,13 @@ def test_feed_entries_hold_the_essay_and_nothing_after_it(many):
         essay = item["url"].removeprefix(SITE_URL)
         paragraphs = many.page(essay).css("article section > p")
         assert item["content_html"].count("<p>") == len(paragraphs), essay
+
+
+def test_a_page_size_below_one_stops_the_build_naming_the_setting(many, tmp_path):
+    for setting in ("unscripted_page_size=0", "unscripted_group_page_size=-2"):
+        build = sphinx_build(many.srcdir, tmp_path / setting, options=("-D", setting))
+        name, value = setting.split("=")
+        assert build.returncode == 1, build.log
+        assert f"conf.py:1: ERROR: {name} = {value}: the essays a listing page holds" in build.log
+        assert "Traceback" not in build.log and "fault in Unscripted" not in build.log
+        assert not any((tmp_path / setting).rglob("*.html"))

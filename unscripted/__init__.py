@@ -99,6 +99,7 @@ def setup(app: Sphinx) -> dict:
     on("config-inited", ablog_bridge.empty_registry)
     on("config-inited", discovery.scan_essays)
     on("config-inited", read_math.check_settings)
+    on("config-inited", essays.check_page_sizes)
     on("builder-inited", strict.forward_root_logger)
     on("builder-inited", strict.guard_page_writer)
     on("builder-inited", discovery.hide_unpublished)

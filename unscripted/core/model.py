@@ -425,7 +425,7 @@ class Site:
         """All essays come ten to a page with their excerpts; a group (a tag, ...) lists
         titles only, more to a page: seven listings hold each essay, and at ten thousand
         essays their pages would outweigh the essays."""
-        if collection == self.all_essays or not self.settings.group_page_size:
+        if collection == self.all_essays or self.settings.group_page_size is None:
             return self.settings.page_size
         return self.settings.group_page_size
 

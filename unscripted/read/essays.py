@@ -20,6 +20,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import MystWarnings, create_warning
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.parsers import RSTParser
 
@@ -157,6 +158,17 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
             message = f"its opening would carry {snippet}, which the HTML allowlist does not allow"
             problems.append(Problem(path.as_posix(), source_line(text, snippet), message))
     pending.clear()
+
+
+def check_page_sizes(app: Sphinx, config: Config) -> None:
+    """A listing page holds at least one essay: zero or less is a mistake in conf.py, said as one."""
+    problems = [
+        Problem("conf.py", None, f"{name} = {value!r}: the essays a listing page holds; write a whole number from 1")
+        for name in ("unscripted_page_size", "unscripted_group_page_size")
+        if isinstance(value := config[name], bool) or not isinstance(value, int) or value < 1
+    ]
+    if problems:
+        stop_build(problems, "nothing was built")
 
 
 def build_site(app: Sphinx, env: BuildEnvironment) -> None:
