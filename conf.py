@@ -168,6 +168,14 @@ html_theme_options = {
         # Serif", _static/unscripted.css says why), the Latin-script serifs readers have while
         # it loads, the served Noto faces, then the reader's own CJK serifs
         # (Simplified Chinese here; _static/unscripted.css switches them for ja, ko, zh-Hant) and emoji.
+        # Interface text (navigation, sidebar, bylines): Furo's system sans, then the served
+        # Noto faces for scripts a system sans may lack (a Hindi category in the sidebar drew
+        # as empty boxes); each loads only on a page with characters of its script.
+        "font-stack": (
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial,"
+            " 'Noto Naskh Arabic', 'Noto Serif Hebrew', 'Noto Serif Devanagari', sans-serif,"
+            " 'Apple Color Emoji', 'Segoe UI Emoji'"
+        ),
         "font-stack--headings": (
             "'Unscripted Serif', 'Source Serif 4', Charter, 'Sitka Text', Cambria, Georgia,"
             " 'Noto Naskh Arabic', 'Noto Serif Hebrew', 'Noto Serif Devanagari',"
