@@ -354,7 +354,7 @@ def _collisions(sources, config: Config) -> list[Problem]:
                 )
             )
         by_slug.setdefault(source.slug, source)
-    for key, attribute in (("tags", "tags"), ("category", "categories")):
+    for key, attribute, noun in (("tags", "tags", "tag"), ("category", "categories", "category")):
         seen: dict[str, tuple[str, EssaySource]] = {}
         for source in sources:
             for label in getattr(source, attribute):
@@ -362,7 +362,12 @@ def _collisions(sources, config: Config) -> list[Problem]:
                 line = source.lines.get(key)
                 if not slug:
                     problems.append(
-                        Problem(source.path, line, f"the {key} {label!r} has no letters or digits to make a URL from")
+                        Problem(
+                            source.path,
+                            line,
+                            f"the {noun} {label!r} has no letters or digits to make its page's address from; "
+                            "write it as a word (an emoji may stand beside one)",
+                        )
                     )
                     continue
                 first = seen.setdefault(slug, (label, source))
