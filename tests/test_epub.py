@@ -423,12 +423,11 @@ def test_the_container_is_what_readers_expect_and_the_same_every_time():
     )  # before 1980 (empty books): the earliest time zip can hold
 
 
-@pytest.mark.fast
-def test_math_keeps_its_namespace_and_is_declared():
+def chapter_of(html: str) -> ebooks.Chapter:
+    """A chapter made from one section of HTML, links and images as they are."""
     import lxml.html
 
-    parts = [lxml.html.fragment_fromstring('<section id="s"><p>So <math><mi>x</mi></math>.</p></section>')]
-    made = ebooks.essay_chapter(
+    return ebooks.essay_chapter(
         name="text/posts/2024/m.xhtml",
         title="M",
         url="https://example.org/m.html",
@@ -436,10 +435,16 @@ def test_math_keeps_its_namespace_and_is_declared():
         date_iso="2024-01-01",
         date_text="1 January 2024",
         language="en",
-        parts=parts,
+        parts=[lxml.html.fragment_fromstring(html)],
         link=lambda href: href,
         image=lambda src: (src, b""),
     )
+
+
+@pytest.mark.fast
+def test_math_keeps_its_namespace_and_is_declared():
+
+    made = chapter_of('<section id="s"><p>So <math><mi>x</mi></math>.</p></section>')
     assert made.properties == {"mathml"}
     assert etree.fromstring(made.document).find(".//m:math/m:mi", NS).text == "x"
     book = ebooks.read_chapter(
@@ -450,22 +455,9 @@ def test_math_keeps_its_namespace_and_is_declared():
 
 @pytest.mark.fast
 def test_inline_svg_is_refused_with_a_reason():
-    import lxml.html
 
-    parts = [lxml.html.fragment_fromstring('<section><p><svg viewBox="0 0 1 1"></svg></p></section>')]
     with pytest.raises(ebooks.BookError, match="inline <svg>"):
-        ebooks.essay_chapter(
-            name="text/x.xhtml",
-            title="X",
-            url="u",
-            byline="b",
-            date_iso="d",
-            date_text="d",
-            language="en",
-            parts=parts,
-            link=str,
-            image=lambda src: (src, b""),
-        )
+        chapter_of('<section><p><svg viewBox="0 0 1 1"></svg></p></section>')
 
 
 @pytest.mark.fast
