@@ -22,7 +22,8 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 html: $(BIN)/.build-deps ## Build the site into _build/html (published only if the whole build succeeds)
-	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/html
+	@# `python -m sphinx` is sphinx-build; as a module, the card workers it spawns do not import it again
+	$(BIN)/python -m sphinx -b html $(SPHINXOPTS) -d $(BUILD)/doctrees . $(BUILD)/html
 	@echo "Built: $(BUILD)/html/index.html"
 
 PORT ?= 8000

@@ -12,7 +12,8 @@ same way (plain Sphinx doing the same pages), for reference. Then, for each, in 
 run: a clean build, a no-op rebuild, one essay edited, one essay added, one
 essay's tags changed, every build as ``make html`` runs it (``-j auto`` on a
 machine with more than one core). It prints seconds, ratios and
-the targets, peak memory (whole process tree), output size and the largest
+the targets, peak memory (whole process tree, as PSS: a page a forked worker shares with
+its parent counts once; summed RSS shown too), output size and the largest
 HTML page; what each kind of output costs per essay; which files each step
 changed, by kind (``--profile`` adds where the time of a no-op, an edit and an
 add goes, from cProfile, in extra builds after the timed ones); then what the
@@ -57,16 +58,22 @@ ENVIRONMENT = {"SITE_URL": "https://example.org/", "UNSCRIPTED_NOW": "2100-01-01
 @dataclass
 class Result:
     seconds: dict[str, float] = field(default_factory=dict)
-    peak_mib: float = 0.0
+    peak_mib: float = 0.0  # proportional (PSS), what the targets compare
+    peak_rss_mib: float = 0.0  # resident sizes summed, for reference
     output_mib: float = 0.0
     largest_page: tuple[str, int] = ("", 0)
     written: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> kind -> files changed
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (files, bytes)
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
-    total, pending = 0, [pid]
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """(proportional, resident) memory of a process and all its descendants, in KiB (Linux /proc).
+
+    Proportional set size (PSS) counts a page shared by n processes as 1/n in each: what the
+    tree occupies. Summed resident sizes count a forked child's inherited pages (``-j``) once
+    per process, so they overstate a parallel build by its parent's heap times its workers."""
+    total_pss = total_rss = 0
+    pending = [pid]
     children: dict[int, list[int]] = {}
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -78,36 +85,39 @@ def tree_rss_kib(pid: int) -> int:
         current = pending.pop()
         pending += children.get(current, [])
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    total_rss += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return total_pss, total_rss
 
 
 # As the Makefile's JOBS: read and write in parallel where there is more than one core.
 JOBS = ["-j", "auto"] if (os.cpu_count() or 1) > 1 else []
 
 
-def build(srcdir: Path, out: Path, profile: Path | None = None) -> tuple[float, float]:
-    """Run sphinx-build as `make html` does; return (seconds, peak MiB of the process tree).
-    With *profile*, serially under cProfile, its statistics written there."""
+def build(srcdir: Path, out: Path, profile: Path | None = None) -> tuple[float, float, float]:
+    """Run sphinx-build as `make html` does; return (seconds, peak MiB of the process tree as
+    PSS, and as summed RSS). With *profile*, serially under cProfile, its statistics written there."""
     command = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else []), "-m", "sphinx"]
     command += ["-b", "html", "-q", "-n", "-W", "--keep-going", *([] if profile else JOBS)]
     command += ["-d", str(out / "doctrees"), str(srcdir), str(out / "html")]
     env = {**os.environ, **ENVIRONMENT}
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak_pss = peak_rss = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss_kib(process.pid))
+        pss, rss = tree_memory_kib(process.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     log = process.stdout.read()
     if process.returncode:
         raise SystemExit(f"build of {srcdir} failed:\n{log}")
-    return seconds, peak / 1024
+    return seconds, peak_pss / 1024, peak_rss / 1024
 
 
 # -- The twin: the same pages as ordinary documents ------------------------------------------
@@ -334,9 +344,9 @@ def measure(count: int, seed: int, workdir: Path, *, listings_twin: bool) -> dic
     sync()
     results = {name: Result() for name in sources}
     for name, srcdir in sources.items():
-        seconds, peak = build(srcdir, workdir / f"out-{name}")
+        seconds, peak, peak_rss = build(srcdir, workdir / f"out-{name}")
         results[name].seconds["clean"] = seconds
-        results[name].peak_mib = peak
+        results[name].peak_mib, results[name].peak_rss_mib = peak, peak_rss
         print(f"  {name}: clean {seconds:.1f} s", flush=True)
     ours = workdir / "out-unscripted" / "html"
     for step, change in STEPS:
@@ -370,7 +380,7 @@ def profile_steps(workdir: Path, essays: list[Path], top: int = 25) -> dict[str,
             change(unscripted, essays[1:])  # another essay than the timed step's
         time.sleep(1.1)
         stats_path = workdir / f"{step}.prof"
-        seconds, _ = build(unscripted, workdir / "out-unscripted", profile=stats_path)
+        seconds = build(unscripted, workdir / "out-unscripted", profile=stats_path)[0]
         lines = []
         # Sphinx's stages, then Unscripted's own functions: the build's time and the extension's share.
         for restriction, count in ((r"sphinx/(builders|application|environment/__init__)", 12), ("/unscripted/", top)):
@@ -406,6 +416,7 @@ def report(count: int, results: dict[str, Result]) -> dict:
     verdicts["peak memory"] = memory <= TARGETS["peak memory"]
     mib = [f"{r.peak_mib:.0f} MiB" for r in (ours, *others)]
     rows.append(("peak memory", mib, memory, TARGETS["peak memory"], ours.peak_mib / full.peak_mib if full else None))
+    resident = [f"{r.peak_rss_mib:.0f} MiB" for r in (ours, *others)]
     print(
         f"\n{count} essays  Unscripted  essays only"
         + ("  with listings" if full else "")
@@ -417,6 +428,12 @@ def report(count: int, results: dict[str, Result]) -> dict:
         line = f"{step:<11} " + "  ".join(f"{figure:>11}" for figure in figures)
         line += f"  {ratio:>5.2f}×  ≤ {target:.2f}×  {verdict:<6}"
         print(line + (f"  {full_ratio:.2f}×" if full_ratio is not None else ""))
+    rss_ratio = ours.peak_rss_mib / twin.peak_rss_mib
+    print(
+        f"{'(as RSS)':<11} "
+        + "  ".join(f"{figure:>11}" for figure in resident)
+        + f"  {rss_ratio:>5.2f}×  summed resident sizes, not gated"
+    )
     sizes = "  ".join(f"{r.output_mib:>7.1f} MiB" for r in (ours, *others))
     print(f"{'output':<11} {sizes}")
     verdicts["largest page"] = ours.largest_page[1] <= PAGE_LIMIT
@@ -438,6 +455,7 @@ def report(count: int, results: dict[str, Result]) -> dict:
         "essays": count,
         "seconds": {name: result.seconds for name, result in results.items()},
         "peak_mib": {name: result.peak_mib for name, result in results.items()},
+        "peak_rss_mib": {name: result.peak_rss_mib for name, result in results.items()},
         "output_mib": {name: result.output_mib for name, result in results.items()},
         "largest_page": {name: result.largest_page for name, result in results.items()},
         "size_by_kind": {kind: {"files": files, "bytes": size} for kind, (files, size) in ours.sizes.items()},

@@ -19,35 +19,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
-
-from unscripted import rebuild
-from unscripted.core import __version__
-from unscripted.core.mathml import converter_version
-from unscripted.infra import output, strict
-from unscripted.infra.files import code_digest
-from unscripted.infra.state import StateDomain
-from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
-from unscripted.read import math as read_math
-from unscripted.read import search as read_search
-from unscripted.read.directives import LatestEssays, latest_essays
-from unscripted.write import (
-    aliases,
-    assets,
-    csp,
-    epub,
-    essay_page,
-    feeds,
-    images,
-    listings,
-    metadata,
-    navigation,
-    search,
-    sitemap,
-)
-from unscripted.write import math as write_math
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -62,6 +38,35 @@ def add_package_files(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # The layers are imported here, not at the top: every process that imports a module of the
+    # package runs this file first, and the card workers (write.images), which need core.cards
+    # alone, would each load Sphinx and every layer (50 MB a worker instead of 10).
+    from unscripted import rebuild
+    from unscripted.core import __version__
+    from unscripted.core.mathml import converter_version
+    from unscripted.infra import output, strict
+    from unscripted.infra.files import code_digest
+    from unscripted.infra.state import StateDomain
+    from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
+    from unscripted.read import math as read_math
+    from unscripted.read import search as read_search
+    from unscripted.read.directives import LatestEssays, latest_essays
+    from unscripted.write import (
+        aliases,
+        assets,
+        csp,
+        epub,
+        essay_page,
+        feeds,
+        images,
+        listings,
+        metadata,
+        navigation,
+        search,
+        sitemap,
+    )
+    from unscripted.write import math as write_math
+
     # -- Configuration (conf.py documents each value) -------------------------------------
     app.add_config_value("unscripted_timezone", "UTC", "env", types=frozenset({str}))
     app.add_config_value("unscripted_words_per_minute", 230, "env", types=frozenset({int}))

@@ -69,7 +69,7 @@ from unscripted.core.dates import DateError, parse_date
 from unscripted.core.frontmatter import ACCEPTED_AS_TRUE, REFUSED, RENAMED, SCHEMA
 from unscripted.core.model import slugify
 from unscripted.core.problems import Problem
-from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state
+from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, detached_copy
 
 
 class EssayPostDirective(PostDirective):
@@ -130,7 +130,7 @@ def read_post_markup(app: Sphinx, doctree: nodes.document) -> None:
             # Discovery reads the directive at the top level only; one inside another is not the essay's.
             problem(post, "a {post} directive inside another directive is not read; move it to the top level")
         elif len(post.children):
-            POST_TEXTS(env)[docname] = [child.deepcopy() for child in post.children]
+            POST_TEXTS(env)[docname] = [detached_copy(child) for child in post.children]
         post.replace_self([] if post["exclude"] else post.children)
     for update in doctree.findall(UpdateNode):
         try:

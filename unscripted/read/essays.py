@@ -32,7 +32,7 @@ from unscripted.core.text import Length, measure, units
 from unscripted.infra.fragments import FragmentRenderer
 from unscripted.infra.state import DocumentStore
 from unscripted.infra.strict import stop_build
-from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, publishing
+from unscripted.read.state import ESSAYS, POST_TEXTS, PROBLEMS, build_state, detached_copy, publishing
 
 EXCERPT_WORDS = 45  # an opening paragraph shown in listings stops here
 NOT_COUNTED = (nodes.literal_block, nodes.comment, nodes.raw, nodes.system_message, nodes.title)
@@ -74,7 +74,7 @@ def record_essay(app: Sphinx, doctree: nodes.document) -> None:
 def shortened(paragraph: nodes.paragraph, limit: int) -> nodes.paragraph:
     """A copy of *paragraph*, text only, cut after *limit* words, ending in an ellipsis
     if anything was cut. (Images are left out: an excerpt is shown on other pages.)"""
-    copy = paragraph.deepcopy()
+    copy = detached_copy(paragraph)
     for image in list(copy.findall(nodes.image)):
         _remove(image)
     remaining, cut = limit, False

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 from lxml import etree
 from PIL import Image
 from sphinx.application import Sphinx
+from sphinx.util.parallel import ParallelTasks, make_chunks, parallel_available
 
 from unscripted.core import cards, covers, ebooks
 from unscripted.core.model import BOOKS, Site
@@ -47,7 +48,7 @@ def write_books(app: Sphinx, exception: Exception | None) -> None:
     published = site.published(now)
     fingerprints = Fingerprints(app, "books")
     shared = site_fingerprint(app)  # configuration, code, templates, installed packages
-    fresh: dict[str, bytes] = {}  # the essays' books remade in this build
+    stale = []
     for docname in published:
         essay = site.essays[docname]
         path = outdir / essay.book_path
@@ -55,7 +56,9 @@ def write_books(app: Sphinx, exception: Exception | None) -> None:
         if fingerprints.changed(essay.book_path, shared, essay.appearance(now), stamp(page), stamp(card)) or (
             not path.is_file()
         ):
-            fresh[docname] = make_essay_book(app, site, docname)
+            stale.append(docname)
+    if problems := make_essay_books(app, site, stale):
+        stop_build(problems, "the e-books were not written")
 
     def members() -> list:
         return [(d, site.essays[d].appearance(now), stamp(outdir / site.essays[d].book_path)) for d in published]
@@ -63,21 +66,41 @@ def write_books(app: Sphinx, exception: Exception | None) -> None:
     path = outdir / site.collected_book_path
     same_cover = not fingerprints.changed("cover", shared)  # it is drawn from the configuration alone
     if fingerprints.changed(site.collected_book_path, shared, members()) or not path.is_file():
-        write_if_changed(path, ebooks.pack(collected_book(app, site, published, fresh, reuse_cover=same_cover)))
+        write_if_changed(path, ebooks.pack(collected_book(app, site, published, reuse_cover=same_cover)))
         fingerprints.changed(site.collected_book_path, shared, members())  # it may have remade an essay's book
     prune(outdir, BOOKS, {site.collected_book_path} | {site.essays[d].book_path for d in published}, ("*.epub",))
     fingerprints.save()
 
 
-def make_essay_book(app: Sphinx, site: Site, docname: str) -> bytes:
-    """Write the essay's book, and return it; an essay that cannot be a book stops the build."""
+PARALLEL_FROM = 20  # books: fewer are made faster than a process is forked
+
+
+def make_essay_books(app: Sphinx, site: Site, docnames: list[str]) -> list[Problem]:
+    """Write these essays' books: in as many processes as the build has (``-j``), as Sphinx
+    writes pages, since a clean build makes one per essay; return what stopped any."""
+    if app.parallel <= 1 or not parallel_available or len(docnames) < PARALLEL_FROM:
+        return [problem for docname in docnames if (problem := write_essay_book(app, site, docname))]
+    problems: list[Problem] = []
+
+    def make(chunk: list[str]) -> list[Problem]:
+        return [problem for docname in chunk if (problem := write_essay_book(app, site, docname))]
+
+    tasks = ParallelTasks(app.parallel)
+    for chunk in make_chunks(docnames, app.parallel):
+        tasks.add_task(make, chunk, lambda _chunk, found: problems.extend(found))
+    tasks.join()
+    return problems
+
+
+def write_essay_book(app: Sphinx, site: Site, docname: str) -> Problem | None:
+    """Write the essay's book; an essay that cannot be a book is a problem, named with its file."""
     try:
         book = ebooks.pack(essay_book(app, site, docname))
     except ebooks.BookError as error:
         where = app.env.doc2path(docname, base=False).as_posix()
-        stop_build([Problem(where, None, f"cannot make its e-book: {error}")], "the e-books were not written")
+        return Problem(where, None, f"cannot make its e-book: {error}")
     write_if_changed(Path(app.outdir, site.essays[docname].book_path), book)
-    return book
+    return None
 
 
 def stamp(path: Path) -> tuple[int, int] | None:
@@ -179,9 +202,7 @@ def book_image(name: str, path: Path) -> tuple[str, bytes]:
     return f"{name}.png", buffer.getvalue()
 
 
-def collected_book(
-    app: Sphinx, site: Site, published: tuple[str, ...], fresh: dict[str, bytes], *, reuse_cover: bool
-) -> ebooks.Book:
+def collected_book(app: Sphinx, site: Site, published: tuple[str, ...], *, reuse_cover: bool) -> ebooks.Book:
     """Every published essay, newest first, each chapter as its own book has it; the cover is
     drawn, or (*reuse_cover*) taken from the last collected book, to save drawing it again."""
     config, outdir = app.config, Path(app.outdir)
@@ -189,11 +210,13 @@ def collected_book(
     chapters = []
     for docname in published:
         title, url, name = site.essays[docname].title, essay_url(app, docname), ebooks.chapter_name(docname)
+        path = outdir / site.essays[docname].book_path
         try:
-            book = fresh.get(docname) or (outdir / site.essays[docname].book_path).read_bytes()
-            chapters.append(ebooks.read_chapter(book, name, title, url))
+            chapters.append(ebooks.read_chapter(path.read_bytes(), name, title, url))
         except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):  # not the book we wrote: remake it
-            chapters.append(ebooks.read_chapter(make_essay_book(app, site, docname), name, title, url))
+            if problem := write_essay_book(app, site, docname):
+                stop_build([problem], "the e-books were not written")
+            chapters.append(ebooks.read_chapter(path.read_bytes(), name, title, url))
     in_book = {chapter.url: chapter.name for chapter in chapters}
     essays = [site.essays[d] for d in published]
     title, tagline = config.project, config.html_context.get("tagline", "")

@@ -7,8 +7,8 @@
 
 Everything is drawn from the package's own fonts (``unscripted/fonts``, in any
 script), so nothing is fetched and no system font is used. Cards are drawn in a
-separate process while Sphinx writes the pages (a build uses one core; the card
-worker the other), and only when what they are drawn from (title, language,
+separate process while Sphinx writes the pages (or as many as the build has
+with ``-j``), and only when what they are drawn from (title, language,
 name, tagline, colours, fonts, code, the drawing libraries) changed.
 
 A character no card font has stops the build before anything is written: in a
@@ -107,8 +107,11 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
     if jobs:
         # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process,
         # and core.cards imports only Pillow, HarfBuzz and python-bidi, so the worker stays small.
+        # As many workers as the build has processes (``-j``): a clean build draws a card per essay,
+        # and with one worker the build ended waiting for it while the other cores idled.
         context = multiprocessing.get_context("spawn")
-        work.pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context)
+        workers = max(1, min(app.parallel, len(jobs) // 50 + 1))
+        work.pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
         work.jobs = {work.pool.submit(cards.draw_card_file, *job): source for source, job in jobs}
 
 
