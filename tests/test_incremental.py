@@ -239,31 +239,6 @@ def test_a_kept_paragraph_carries_nothing_of_its_document():
     assert len(pickle.dumps(kept)) * 50 < len(pickle.dumps(paragraph.deepcopy()))
 
 
-def test_the_collector_runs_less_often_only_in_the_main_process_of_a_parallel_read():
-    """``infra.collector``: the main process unpickles every child's environment; the children
-    read at Python's own pace, and so does everything after reading and any serial build."""
-    import gc
-    import os
-    from types import SimpleNamespace
-
-    from unscripted.infra import collector
-
-    before = gc.get_threshold()
-    parallel = SimpleNamespace(parallel=2)
-    collector.pace_for_reading(parallel, None, [f"doc{n}" for n in range(10)])
-    try:
-        assert gc.get_threshold() == collector.THRESHOLDS != before
-        child = os.fork()
-        if child == 0:  # a worker, forked as Sphinx forks them
-            os._exit(0 if gc.get_threshold() == before else 1)
-        assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
-    finally:
-        collector.restore_pace(parallel)
-    assert gc.get_threshold() == before
-    collector.pace_for_reading(SimpleNamespace(parallel=1), None, [f"doc{n}" for n in range(10)])
-    assert gc.get_threshold() == before
-
-
 def test_a_new_essay_leaves_the_numbered_pages_of_every_listing_alone(tmp_path):
     """Pages count from the first essay, so adding the newest rewrites the front page of each
     listing it joins (and, once every few essays, adds a page), never the older pages."""

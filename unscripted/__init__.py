@@ -44,7 +44,7 @@ def setup(app: Sphinx) -> dict:
     from unscripted import rebuild
     from unscripted.core import __version__
     from unscripted.core.mathml import converter_version
-    from unscripted.infra import collector, output, strict
+    from unscripted.infra import output, strict
     from unscripted.infra.files import code_digest
     from unscripted.infra.state import StateDomain
     from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
@@ -113,7 +113,6 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", typography.plan_smart_quotes)
     on("env-get-outdated", discovery.restore_exclude_patterns)
     on("env-get-outdated", rebuild.reread_links_to_removed)
-    on("env-before-read-docs", collector.pace_for_reading)
 
     # -- Reading each document ---------------------------------------------------------------
     on("doctree-read", boundary.remove_private_comments, priority=300)
@@ -126,7 +125,6 @@ def setup(app: Sphinx) -> dict:
     on("doctree-read", rebuild.record_references)
 
     # -- Once everything is read: stop on any problem, build the model, plan the rewrite -----
-    on("env-updated", collector.restore_pace, priority=10)
     on("env-updated", boundary.check_assets, priority=50)
     on("env-updated", essays.render_openings, priority=60)
     on("env-updated", boundary.stop_if_any, priority=100)
@@ -171,7 +169,6 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", strict.fail_on_warnings, priority=950)
     on("build-finished", output.publish, priority=990)  # all or nothing
     on("build-finished", discovery.summarise, priority=995)
-    on("build-finished", collector.restore_pace, priority=999)
 
     return {
         "version": __version__,
