@@ -78,13 +78,13 @@ PARALLEL_FROM = 20  # books: fewer are made faster than a process is forked
 def make_essay_books(app: Sphinx, site: Site, docnames: list[str]) -> list[Problem]:
     """Write these essays' books: in as many processes as the build has (``-j``), as Sphinx
     writes pages, since a clean build makes one per essay; return what stopped any."""
-    if app.parallel <= 1 or not parallel_available or len(docnames) < PARALLEL_FROM:
-        return [problem for docname in docnames if (problem := write_essay_book(app, site, docname))]
-    problems: list[Problem] = []
 
     def make(chunk: list[str]) -> list[Problem]:
         return [problem for docname in chunk if (problem := write_essay_book(app, site, docname))]
 
+    if app.parallel <= 1 or not parallel_available or len(docnames) < PARALLEL_FROM:
+        return make(docnames)
+    problems: list[Problem] = []
     tasks = ParallelTasks(app.parallel)
     for chunk in make_chunks(docnames, app.parallel):
         tasks.add_task(make, chunk, lambda _chunk, found: problems.extend(found))
