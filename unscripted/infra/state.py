@@ -8,10 +8,19 @@
 * ``EnvironmentValue``: one value for the whole site, kept across builds in the
   same domain (what the last build saw, for the rebuild policy).
 * ``PerBuild``: a value that lives as long as one Sphinx application.
+
+Sphinx's parallel read forks a process per chunk of documents and sends the
+whole environment back from each, which the main process unpickles one chunk
+after another. The stores travel light: pickled in a forked reader, a
+``DocumentStore`` holds only the documents that process read (the only ones
+merged), and the site's values hold nothing (readers do not change them).
+Sending everything made each chunk carry all the chunks before it: at ten
+thousand essays, 66 MB to unpickle for the last one.
 """
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable, Set
 from typing import Any, ClassVar, Generic, TypeVar
@@ -23,13 +32,43 @@ from sphinx.environment import BuildEnvironment
 T = TypeVar("T")
 
 
+class DocumentValues(dict):
+    """docname -> value; pickled in a forked process, only what that process set."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.owner = os.getpid()  # the process that made or unpickled it
+        self.set_in_fork: set[str] = set()
+
+    def __setitem__(self, docname: str, value: Any) -> None:
+        super().__setitem__(docname, value)
+        if os.getpid() != self.owner:
+            self.set_in_fork.add(docname)
+
+    def __reduce__(self) -> tuple:
+        if os.getpid() != self.owner:
+            return type(self), ({docname: self[docname] for docname in self.set_in_fork if docname in self},)
+        return type(self), (dict(self),)
+
+
+class SiteValues(dict):
+    """name -> value for the whole site; pickled in a forked process, empty."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.owner = os.getpid()
+
+    def __reduce__(self) -> tuple:
+        return type(self), (dict(self) if os.getpid() == self.owner else {},)
+
+
 class StateDomain(Domain):
     """Holds the stores; it has no directives, roles or objects."""
 
     name = "unscripted"
     label = "Unscripted"
-    initial_data: ClassVar[dict[str, Any]] = {"documents": {}, "site": {}}
-    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {"documents": {}, "site": SiteValues()}
+    data_version = 2  # 2: stores that travel light from forked readers
 
     def clear_doc(self, docname: str) -> None:
         for values in self.data["documents"].values():
@@ -37,7 +76,7 @@ class StateDomain(Domain):
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for name, values in otherdata["documents"].items():
-            mine = self.data["documents"].setdefault(name, {})
+            mine = _documents(self.data, name)
             mine.update({docname: value for docname, value in values.items() if docname in docnames})
 
     def resolve_any_xref(self, *args, **kwargs) -> list:
@@ -48,6 +87,13 @@ def _data(env: BuildEnvironment) -> dict[str, Any]:
     return env.domains[StateDomain.name].data
 
 
+def _documents(data: dict[str, Any], name: str) -> DocumentValues:
+    stores = data["documents"]
+    if name not in stores:
+        stores[name] = DocumentValues()
+    return stores[name]
+
+
 class DocumentStore(Generic[T]):
     """``store(env)`` is a dict, docname -> T, that forgets and merges documents as Sphinx does."""
 
@@ -55,7 +101,7 @@ class DocumentStore(Generic[T]):
         self.name = name
 
     def __call__(self, env: BuildEnvironment) -> dict[str, T]:
-        return _data(env)["documents"].setdefault(self.name, {})
+        return _documents(_data(env), self.name)
 
 
 class EnvironmentValue(Generic[T]):
