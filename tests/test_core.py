@@ -259,3 +259,13 @@ def test_words_are_counted_as_readers_count_them(text, words):
 def test_length_in_every_script(text, length):
     assert measure(text) == length
     assert Length(characters=600).minutes(230, 300) == 2
+
+
+@given(st.text(alphabet=st.sampled_from("ab é1-’' \n—日本アイ한,.")) | st.text())
+def test_text_without_chinese_or_japanese_is_counted_by_the_full_rule(text):
+    """``measure`` skips the per-character test for Chinese and Japanese when the text has none
+    of either: it must count exactly as the full rule (``UNIT_RE``) does, on any text."""
+    from unscripted.core.text import UNIT_RE
+
+    units = [unit["character"] is not None for unit in UNIT_RE.finditer(text)]
+    assert measure(text) == Length(words=units.count(False), characters=units.count(True))

@@ -139,29 +139,52 @@ def test_feeds_and_listings_say_each_essays_language(multilingual):
 
 @pytest.mark.parametrize("docname", LANGUAGES)
 def test_every_feed_entry_holds_the_whole_essay(multilingual, docname):
+    """In the site's feed, in all three formats, the whole essay with every feature it uses; in
+    its tags' and categories' feeds, its opening (what listings show) and a link to it."""
     essay = the_essay(multilingual, docname)
     page = essay_page(multilingual, docname)
     used = [feature for feature, selector in FEATURES.items() if page.css_first(f"article {selector}")]
     url = f"{SITE_URL}{docname}.html"
-    entries = []
+    entries: dict[str, list[tuple[str, str]]] = {}
     for path in multilingual.outdir.rglob("atom.xml"):
         for entry in etree.parse(str(path)).getroot().iter(f"{ATOM}entry"):
             if entry.findtext(f"{ATOM}id") == url:
-                entries.append(("Atom", entry.findtext(f"{ATOM}content")))
+                entries.setdefault(path.parent.name, []).append(("Atom", entry.findtext(f"{ATOM}content")))
     for path in multilingual.outdir.rglob("rss.xml"):
         for item in etree.parse(str(path)).getroot().iter("item"):
             if item.findtext("link") == url:
-                entries.append(("RSS", item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")))
+                content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+                entries.setdefault(path.parent.name, []).append(("RSS", content))
     for path in multilingual.outdir.rglob("feed.json"):
-        entries += [
-            ("JSON", item["content_html"]) for item in json.loads(path.read_text())["items"] if item["url"] == url
-        ]
-    assert len(entries) >= 3
-    for kind, html in entries:
+        for item in json.loads(path.read_text())["items"]:
+            if item["url"] == url:
+                entries.setdefault(path.parent.name, []).append(("JSON", item["content_html"]))
+    site_feed = entries.pop("essays")
+    assert len(site_feed) == 3
+    for kind, html in site_feed:
         assert words(html) == essay, kind
         entry = HTMLParser(f"<div>{html}</div>")
         assert [f for f in used if entry.css_first(FEATURES[f])] == used, kind
     assert len(used) >= 3
+    title = page.css_first("article h1").text(deep=True).replace("#", "").strip()
+    listed = {}  # what the list of all essays shows of each essay
+    for path in [multilingual.outdir / "essays.html", *multilingual.outdir.glob("essays/page/*.html")]:
+        for summary in HTMLParser(path.read_text(encoding="utf-8")).css("li.essay-summary"):
+            listed[summary.css_first("h2 a").text()] = words(summary.css_first(".essay-excerpt").html)
+    assert entries, "the essay is in no tag's or category's feed"
+    for listing, found in entries.items():
+        assert len(found) == 3, listing
+        for kind, html in found:
+            entry = HTMLParser(f"<div>{html}</div>")
+            note, page_note = entry.css_first("div.content-note"), page.css_first("article div.content-note")
+            assert (note is None) == (page_note is None), (listing, kind)  # a content note comes first
+            if note is not None:
+                assert words(note.html) == words(page_note.html), (listing, kind)
+                note.decompose()
+            opening, link = words(entry.css_first("div").html).rsplit(" Read “", 1)
+            assert link == f"{' '.join(title.split())}”", (listing, kind)
+            assert opening == listed[" ".join(title.split())], (listing, kind)
+            assert HTMLParser(html).css("a")[-1].attributes["href"] == url
 
 
 def test_together_the_corpus_uses_every_feature(multilingual):

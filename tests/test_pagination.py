@@ -66,6 +66,16 @@ def test_pagination_links_are_accessible_and_consistent(many):
         assert page.css_first('link[rel="canonical"]').attributes["href"].endswith(path)
 
 
+def test_the_sidebar_widgets_are_on_a_listings_front_page_not_behind_it(many):
+    """Tags, categories and years on the front page of a listing; its numbered pages (most of
+    a large site's listing pages) keep the site's navigation and leave the widgets out."""
+    for path in PAGES:
+        sidebar = many.page(path).css_first("aside.sidebar-drawer")
+        widgets = [h.text() for h in sidebar.css("nav.essay-widget h2")]
+        assert widgets == (["Categories", "Tags", "Archive"] if path == PAGES[0] else []), path
+        assert [a.text() for a in sidebar.css("nav.site-navigation a")][:2] == ["Home", "All essays"], path
+
+
 def test_tag_category_and_year_listings_list_titles_fifty_a_page(many):
     for index in ("essays/tag.html", "essays/category.html", "essays/archive.html", "essays/author.html"):
         for link in many.page(index).css("ul.catalog-list li a"):
@@ -151,6 +161,31 @@ def test_feed_entries_hold_the_essay_and_nothing_after_it(many):
         essay = item["url"].removeprefix(SITE_URL)
         paragraphs = many.page(essay).css("article section > p")
         assert item["content_html"].count("<p>") == len(paragraphs), essay
+
+
+def test_tag_and_category_feeds_carry_each_essays_opening_and_a_link(many):
+    """The site's feed carries every essay whole; a tag's or category's feed says what is new
+    there, with the opening that listings show and a link to the essay (in all three formats)."""
+    import json
+
+    from lxml import html as lxml_html
+
+    site_items = {i["url"]: i for i in json.loads(many.text("essays/feed.json"))["items"]}
+    for index in ("essays/tag.html", "essays/category.html"):
+        for link in many.page(index).css("ul.catalog-list li a"):
+            listing = resolve(index, link.attributes["href"]).removesuffix(".html")
+            items = json.loads(many.text(f"{listing}/feed.json"))["items"]
+            assert items, listing
+            for item in items:
+                essay = item["url"].removeprefix(SITE_URL)
+                content = lxml_html.fragment_fromstring(item["content_html"], create_parent="div")
+                opening = many.page(essay).css("article section > p")[0].text()
+                *paragraphs, read = content.findall("p")
+                assert " ".join(paragraphs[0].text_content().split())[:-1] in " ".join(opening.split()), essay
+                assert read.text_content() == f"Read “{item['title']}”"
+                assert read.find("a").get("href") == item["url"]
+                if item["url"] in site_items:
+                    assert len(site_items[item["url"]]["content_html"]) > 2 * len(item["content_html"])
 
 
 def test_a_page_size_below_one_stops_the_build_naming_the_setting(many, tmp_path):

@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> dict:
     from unscripted.write import (
         aliases,
         assets,
+        compact,
         csp,
         epub,
         essay_page,
@@ -101,6 +102,7 @@ def setup(app: Sphinx) -> dict:
     on("config-inited", output.move_cache_out_of_output, priority=100)
     on("config-inited", output.stage_output, priority=110)
     on("config-inited", add_package_files)
+    on("config-inited", compact.use_compact_templates)
     on("config-inited", ablog_bridge.empty_registry)
     on("config-inited", discovery.scan_essays)
     on("config-inited", read_math.check_settings)
@@ -160,7 +162,7 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", aliases.save_fingerprints)
     on("build-finished", feeds.write_feeds)
     on("build-finished", images.finish_images)
-    on("build-finished", epub.write_books)  # after the cards: an essay's is its book's cover
+    on("build-finished", epub.write_books)  # after the cards: a writer's picture is its book's cover
     on("build-finished", sitemap.write_sitemap, priority=600)
     on("build-finished", search.write_index, priority=650)
     on("build-finished", rebuild.remove_stale_pages, priority=700)

@@ -88,11 +88,15 @@ TRAILING = " ,.;:\u2014\u2013\u2026-\u060c\u061b\u3001\u3002\uff0c"
 # Text is antialiased in 5 steps of coverage, not 256: at a card's size no eye tells them
 # apart (an edge pixel is at most an eighth of the way from the exact blend, 0.2/255 off on
 # average), and a card then has at most 16 colours (paper, hairline and three inks in four
-# steps), so it is a palette image of 4 bits a pixel (see Canvas): 35 % smaller than with 32
-# steps. Measured over 240 titles in every script (python -m benchmarks.cards --compare).
+# steps), so it is a palette image (see Canvas): 35 % smaller than with 32 steps. Measured
+# over 240 titles in every script (python -m benchmarks.cards --compare).
 COVERAGE_STEPS = 5
 COVERAGE = [round(round(v * (COVERAGE_STEPS - 1) / 255) * 255 / (COVERAGE_STEPS - 1)) for v in range(256)]
 PNG_LEVEL = 6  # zlib: 9 would save another 10 % for three times the encoding time
+# PNG packs a palette of 16 colours or fewer 4 bits a pixel, and deflate finds fewer repeats in
+# packed bytes: stored a byte a pixel, a card is 8 % smaller and as fast to encode. Pillow
+# stores a byte a pixel from 17 palette entries; the 17th is never used.
+BYTE_A_PIXEL_FROM = 17
 
 RGB = tuple[int, int, int]
 
@@ -777,6 +781,9 @@ def background(site_name: str, tagline: str, palette: Palette, fonts: Path) -> C
 
 
 def png(image: Image.Image) -> bytes:
+    if image.mode == "P" and len(palette := image.getpalette() or []) // 3 < BYTE_A_PIXEL_FROM:
+        image = image.copy()
+        image.putpalette(palette + palette[:3] * (BYTE_A_PIXEL_FROM - len(palette) // 3))
     buffer = io.BytesIO()
     # Explicit options and no pnginfo/dpi: nothing but the image's own chunks.
     image.save(buffer, format="PNG", compress_level=PNG_LEVEL, optimize=False)
@@ -831,23 +838,6 @@ def render_site_card(*, site_name: str, tagline: str, colours: dict[str, str], f
     return png(draw_site_card(site_name=site_name, tagline=tagline, colours=colours, fonts=fonts))
 
 
-SMALL_COLOURS = 16  # a drawn card is paper, ink and their blends: 4 bits a pixel
-SMALL_EMOJI_COLOURS = 128  # colour emoji bring colours of their own
-
-
-def small_card(card: Image.Image) -> bytes:
-    """The card at half size (600x315) in 16 colours, as PNG: an essay's e-book cover, which an
-    e-reader's library shows far smaller than a card; about 7 KB instead of 12. Same card, same bytes."""
-    colours = SMALL_COLOURS if card.mode == "P" else SMALL_EMOJI_COLOURS
-    small = card.convert("RGB").reduce(2)
-    return png(small.quantize(colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
-
-
-def small_card_file(cache: Path, docname: str) -> Path:
-    """Where the card worker keeps an essay's ``small_card``: in the build's cache, never published."""
-    return cache / "unscripted-small-cards" / f"{docname}.png"
-
-
 def draw_card_file(
     target: str,
     title: str | None,
@@ -856,20 +846,16 @@ def draw_card_file(
     colours: dict[str, str],
     fonts: str,
     language: str | None = None,
-    small_target: str | None = None,
 ) -> str:
-    """Draw one card (the site's if *title* is None) into *target*, unless it already holds it,
-    and its ``small_card`` into *small_target*, if given.
+    """Draw one card (the site's if *title* is None) into *target*, unless it already holds it.
 
     The entry point of the card worker process, which imports nothing but Pillow, HarfBuzz and python-bidi."""
     style = {"site_name": site_name, "tagline": tagline, "colours": colours, "fonts": Path(fonts)}
     image = draw_card(title, language=language, **style) if title else draw_site_card(**style)
-    outputs = [(target, png(image))] + ([(small_target, small_card(image))] if small_target else [])
-    for name, data in outputs:
-        path = Path(name)
-        if not (path.is_file() and path.read_bytes() == data):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+    data, path = png(image), Path(target)
+    if not (path.is_file() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return target
 
 

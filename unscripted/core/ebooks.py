@@ -8,7 +8,8 @@ fits a reproducible build that makes a book per essay. So:
   element by element from the HTML of its written page (``Converter``), with
   its title and byline above and where it was first published below; MathML
   keeps its namespace, footnotes become EPUB footnotes;
-* a book is a cover, (for the collected book) a title page and the table of
+* a book is a cover (if it has one: a book of one essay has only the writer's
+  own picture), (for the collected book) a title page and the table of
   contents, and its chapters in reading order; links between chapters of one
   book stay inside it (``relink``);
 * ``pack`` writes the OCF zip: ``mimetype`` first and stored, then every file
@@ -135,7 +136,7 @@ class Book:
     description: str
     subjects: tuple[str, ...]
     source: str | None  # the essay's URL (a book of one essay)
-    cover: Cover
+    cover: Cover | None  # None: the book opens on its essay's title
     chapters: tuple[Chapter, ...]  # reading order
     title_page: tuple[tuple[str, str], ...] = ()  # (class, text): the collected book's, first an h1
 
@@ -324,11 +325,11 @@ def read_chapter(book: bytes, name: str, title: str, url: str) -> Chapter:
 # -- The book's own documents ----------------------------------------------------------------
 
 
-def cover_document(book: Book) -> bytes:
+def cover_document(book: Book, cover: Cover) -> bytes:
     root, body = content_document("Cover", book.language, "cover.xhtml", "cover")
     section = x(body, "section", class_="cover")
     section.set(f"{{{OPS}}}type", "cover")
-    x(section, "img", src=book.cover.name, alt=book.cover.alt)
+    x(section, "img", src=cover.name, alt=cover.alt)
     return serialize(root)
 
 
@@ -357,7 +358,7 @@ def nav_document(book: Book) -> bytes:
     landmarks.set(f"{{{OPS}}}type", "landmarks")
     x(landmarks, "h2", "Landmarks")
     marks = x(landmarks, "ol")
-    places = [("cover", "cover.xhtml", "Cover")]
+    places = [("cover", "cover.xhtml", "Cover")] if book.cover else []
     if book.collected:  # only the collected book has the title page and the nav in its spine
         places += [("titlepage", "titlepage.xhtml", "Title page"), ("toc", "nav.xhtml#toc", "Contents")]
     if book.chapters:
@@ -399,7 +400,8 @@ def package_document(book: Book, manifest: list[tuple[str, str, str, str]], spin
         if subject.strip():  # an empty dc:subject is an error (RSC-005)
             dc("subject", subject)
     meta("dcterms:modified", utc(book.modified))
-    etree.SubElement(metadata, f"{{{OPF}}}meta", name="cover", content="cover-image")  # EPUB 2 reading systems
+    if book.cover:
+        etree.SubElement(metadata, f"{{{OPF}}}meta", name="cover", content="cover-image")  # EPUB 2 reading systems
     # EPUB Accessibility 1.1 discovery metadata: only what is true of every book.
     has_images = any(chapter.images for chapter in book.chapters)
     has_math = any("mathml" in chapter.properties for chapter in book.chapters)
@@ -437,18 +439,19 @@ def pack(book: Book) -> bytes:
     """The book as an EPUB file."""
     files: dict[str, bytes] = {
         "META-INF/container.xml": CONTAINER_XML,
-        "EPUB/cover.xhtml": cover_document(book),
-        f"EPUB/{book.cover.name}": book.cover.data,
         f"EPUB/{STYLESHEET}": CSS.encode(),
         "EPUB/nav.xhtml": nav_document(book),
     }
-    manifest = [
-        ("nav", "nav.xhtml", XHTML_MEDIA_TYPE, "nav"),
-        ("cover", "cover.xhtml", XHTML_MEDIA_TYPE, ""),
-        ("cover-image", book.cover.name, media_type(book.cover.name), "cover-image"),
-        ("style", STYLESHEET, "text/css", ""),
-    ]
-    spine = ["cover"]
+    manifest = [("nav", "nav.xhtml", XHTML_MEDIA_TYPE, "nav"), ("style", STYLESHEET, "text/css", "")]
+    spine = []
+    if book.cover:
+        files["EPUB/cover.xhtml"] = cover_document(book, book.cover)
+        files[f"EPUB/{book.cover.name}"] = book.cover.data
+        manifest += [
+            ("cover", "cover.xhtml", XHTML_MEDIA_TYPE, ""),
+            ("cover-image", book.cover.name, media_type(book.cover.name), "cover-image"),
+        ]
+        spine.append("cover")
     if book.collected:
         files["EPUB/titlepage.xhtml"] = title_page_document(book)
         manifest.append(("titlepage", "titlepage.xhtml", XHTML_MEDIA_TYPE, ""))

@@ -121,23 +121,31 @@ def _replace(old: nodes.Node, new: nodes.Node) -> None:
 
 
 def _measure(body: list[nodes.Node]) -> Length:
-    length = Length()
-    for part in body:
-        for text in part.findall(nodes.Text):
-            ancestors = list(_ancestors(text, part))
-            if any(isinstance(ancestor, FORMULAS) for ancestor in ancestors):
-                length += Length(words=1)  # a formula is read as one word, however long its TeX
-            elif not any(isinstance(ancestor, NOT_COUNTED) for ancestor in ancestors):
-                length += measure(text.astext())
-    return length
+    """The length of *body*: a formula is read as one word, however long its TeX; literal
+    blocks, comments, raw markup and titles are not read. Measured once over all counted
+    text, a space between nodes (units never span two nodes)."""
+    texts: list[str] = []
+    formulas = 0
 
-
-def _ancestors(node: nodes.Node, stop: nodes.Node):
-    while node is not None:
-        yield node
-        if node is stop:
+    def walk(node: nodes.Node, counted: bool) -> None:
+        nonlocal formulas
+        if isinstance(node, FORMULAS):
+            formulas += sum(1 for _ in node.findall(nodes.Text))
             return
-        node = node.parent
+        counted = counted and not isinstance(node, NOT_COUNTED)
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                if counted:
+                    texts.append(child.astext())
+            else:
+                walk(child, counted)
+
+    for part in body:
+        if isinstance(part, nodes.Text):
+            texts.append(part.astext())
+        else:
+            walk(part, True)
+    return measure(" ".join(texts)) + Length(words=formulas)
 
 
 def render_openings(app: Sphinx, env: BuildEnvironment) -> None:

@@ -11,7 +11,9 @@ search, ``write.search``, which needs none of Sphinx's scripts). The theme's sty
 (``html_css_files`` in ``html_static_path``) are served as one file,
 ``_static/unscripted-site.css``, made when writing starts from the files as
 they are, so Furo's rules and the site's keep their order and nothing is copied
-into the sources.
+into the sources. Furo's colour variables (``html_theme_options``), which it
+writes in a ``<style>`` element into every page (1.2 KB each), end that file:
+last, as they came after every style sheet in the page.
 
 Furo's icons stay inline (6.4 KB a page): served as one file, they were one more
 request before the first paint, and Lighthouse's largest contentful paint on a
@@ -30,8 +32,10 @@ import posixpath
 import re
 from pathlib import Path
 
+import furo
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.errors import ExtensionError
 
 from unscripted.infra.files import write_if_changed
 from unscripted.infra.state import PerBuild
@@ -44,6 +48,8 @@ FONTS = "_static/fonts"
 COMBINED = "unscripted-site.css"
 COMBINED_SHEETS: PerBuild[set[str]] = PerBuild(set)  # their names in css_files, once writing starts
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # names a file that is not published
+THEME_COLOURS = "partials/_head_css_variables.html"  # Furo's, in a <style> element
+STYLE_ELEMENT = re.compile(r"\s*<style>(.*)</style>\s*", re.S)
 
 
 def style_sheets(builder: Builder) -> list[tuple[str, Path]]:
@@ -65,9 +71,27 @@ def combine_style_sheets(app: Sphinx, builder: Builder) -> None:
     sheets = style_sheets(builder)
     COMBINED_SHEETS(app).update(f"_static/{name}" for name, _ in sheets)
     text = "\n".join(SOURCE_MAP.sub("", path.read_text(encoding="utf-8")) for _, path in sheets)
+    text += "\n" + theme_colours(builder)
     folder = Path(builder.outdir, "_static")
     folder.mkdir(parents=True, exist_ok=True)
     write_if_changed(folder / COMBINED, text.encode())
+
+
+def theme_colours(builder: Builder) -> str:
+    """Furo's colour variables as CSS, rendered by Furo's own template with what Furo gives it."""
+    context = {f"theme_{key}": value for key, value in builder.theme.get_options(builder.theme_options).items()}
+    fallbacks = {
+        "light": {"foreground": "black", "background": "white"},
+        "dark": {"foreground": "white", "background": "black"},
+    }
+    styles = furo._KNOWN_STYLES_IN_USE  # set by Furo when the builder starts
+    context["furo_pygments"] = {
+        scheme: furo.get_pygments_style_colors(styles[scheme], fallbacks=fallbacks[scheme]) for scheme in fallbacks
+    }
+    element = STYLE_ELEMENT.fullmatch(builder.templates.render(THEME_COLOURS, context))
+    if element is None:
+        raise ExtensionError(f"unscripted.assets: Furo's {THEME_COLOURS} no longer holds one <style> element")
+    return element[1].strip() + "\n"
 
 
 def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -4,10 +4,10 @@ Static hosts (GitHub Pages) cannot send headers, so the policy travels in the
 page. Scripts run only from the site itself, plus the one inline script Furo
 needs before the page paints (it applies the reader's light/dark choice),
 allowed by its hash, computed from Furo's own template so that a Furo update
-cannot silently break it. Styles may be inline: Furo writes its colour
-variables in a ``<style>`` element and hides its icon sprite with a ``style``
-attribute. Nothing is loaded from another host. A referrer policy keeps links
-from telling other sites more than this site's origin.
+cannot silently break it. Styles may be inline: the icon sprite is hidden
+with a ``style`` attribute, and docutils sizes an essay's image with one.
+Nothing is loaded from another host. A referrer policy keeps links from
+telling other sites more than this site's origin.
 """
 
 from __future__ import annotations

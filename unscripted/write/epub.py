@@ -1,8 +1,9 @@
 """E-books: an EPUB of every published essay, and one of all of them.
 
-* ``books/<docname>.epub`` (``Essay.book_path``): the essay alone, its social
-  card as the cover (a drawn card made small by the card worker,
-  ``small_card``; the writer's own picture as it is);
+* ``books/<docname>.epub`` (``Essay.book_path``): the essay alone, opening on
+  its title and byline; the writer's own picture, if the essay has one, is its
+  cover. A drawn card is not: it only repeats the title, and it was 5 of a
+  book's 12 KB (at ten thousand essays, 50 MB of a site that must stay small);
 * ``books/<site>.epub`` (``Site.collected_book_path``): every published essay,
   newest first, after a cover drawn like the social cards (``core.covers``), a
   title page with the byline, and the table of contents; links between essays
@@ -29,7 +30,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.parallel import ParallelTasks, make_chunks, parallel_available
 
-from unscripted.core import cards, covers, ebooks
+from unscripted.core import covers, ebooks
 from unscripted.core.model import BOOKS, Site
 from unscripted.core.problems import Problem
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
@@ -146,11 +147,11 @@ def essay_book(app: Sphinx, site: Site, docname: str) -> ebooks.Book:
         link=link,
         image=lambda src: site_image(app, urljoin(url, src)),
     )
-    cover_path = outdir / essay.card_path
+    cover = None
     if essay.source.image:
+        cover_path = outdir / essay.card_path
         cover_name, cover_data = book_image(f"cover{cover_path.suffix.lower()}", cover_path)
-    else:
-        cover_name, cover_data = "cover.png", small_card(app, docname, cover_path)
+        cover = ebooks.Cover(cover_name, cover_data, f"Cover: {essay.title}, by {', '.join(authors)}")
     return ebooks.Book(
         identifier=ebooks.identifier(url),
         title=essay.title,
@@ -163,20 +164,9 @@ def essay_book(app: Sphinx, site: Site, docname: str) -> ebooks.Book:
         description=essay.source.description or "",
         subjects=tuple(collection.name for collection in site.collections_of(docname, "tags")),
         source=url,
-        cover=ebooks.Cover(cover_name, cover_data, f"Cover: {essay.title}, by {', '.join(authors)}"),
+        cover=cover,
         chapters=(chapter,),
     )
-
-
-def small_card(app: Sphinx, docname: str, card: Path) -> bytes:
-    """An essay's drawn card made small (``cards.small_card``): drawn with the card by the card
-    worker (``write.images``), or made here from the card if the cache does not have it."""
-    cached = cards.small_card_file(Path(app.doctreedir), docname)
-    if cached.is_file() and cached.stat().st_mtime_ns >= card.stat().st_mtime_ns:
-        return cached.read_bytes()
-    with Image.open(card) as image:
-        image.load()
-        return cards.small_card(image)
 
 
 def site_image(app: Sphinx, url: str) -> tuple[str, bytes]:

@@ -101,9 +101,7 @@ def start_cards(app: Sphinx, env: BuildEnvironment) -> None:
         fingerprint = (title, language, style, drawing_digest())
         if work.fingerprints.changed(str(docname), *fingerprint) or not target.is_file():
             source = essay.source.path if essay else "conf.py"
-            # The essay's e-book cover, into the doctree folder: made with the card, never published.
-            small = str(cards.small_card_file(Path(app.doctreedir), docname)) if docname else None
-            jobs.append((source, (str(target), title, *style, str(cards.FONTS), language, small)))
+            jobs.append((source, (str(target), title, *style, str(cards.FONTS), language)))
     if jobs:
         # Spawned, not forked: a fresh interpreter shares nothing with the Sphinx process,
         # and core.cards imports only Pillow, HarfBuzz and python-bidi, so the worker stays small.

@@ -143,7 +143,9 @@ def collection_context(
         "entries": entries(app, chunk, page),
         "unscripted_pagination": Pagination(position, url(newer), url(older)) if newer or older else None,
         "unscripted_rel_links": [(rel, u) for rel, u in (("prev", url(newer)), ("next", url(older))) if u],
-        "unscripted_listing": True,
+        # The sidebar's tags, categories and years on a listing's front page only: on the
+        # numbered pages behind it (most listing pages) they were 11 of each page's 42 KB.
+        "unscripted_shows_widgets": number == FRONT,
         "compact": collection != site.all_essays,  # titles only: see Site.page_size_of
         "unscripted_page_feeds": site.feed_links(listing, title) if feed else [],
         # All essays also come as one e-book.
@@ -168,7 +170,7 @@ def catalog_context(app: Sphinx, catalog: Catalog) -> dict:
             }
             for collection in catalog.collections
         ],
-        "unscripted_listing": True,
+        "unscripted_shows_widgets": True,
     }
 
 

@@ -3,7 +3,9 @@
 Furo's sidebar normally shows the toctree; a publication's navigation is a
 fixed set of destinations instead, and none of them depends on the essays, so
 adding an essay does not change every page. The tags, categories and years
-are shown on the home page and listings only, for the same reason.
+are shown on the home page, the catalogs and the front page of each listing
+only, for the same reason (and, on the numbered pages behind a listing's front
+page, they were a quarter of every page).
 """
 
 from __future__ import annotations
@@ -36,6 +38,6 @@ def navigation_context(app: Sphinx, pagename: str, templatename: str, context: d
     feeds = site.feed_links(all_essays, "All essays") + context.get("unscripted_page_feeds", [])
     context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
     if pagename == app.config.root_doc:
-        context["unscripted_listing"] = True
-    if context.get("unscripted_listing"):
+        context["unscripted_shows_widgets"] = True
+    if context.get("unscripted_shows_widgets"):
         context["unscripted_widgets"] = site.widgets
