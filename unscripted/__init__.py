@@ -44,7 +44,7 @@ def setup(app: Sphinx) -> dict:
     from unscripted import rebuild
     from unscripted.core import __version__
     from unscripted.core.mathml import converter_version
-    from unscripted.infra import output, strict
+    from unscripted.infra import collector, output, strict
     from unscripted.infra.files import code_digest
     from unscripted.infra.state import StateDomain
     from unscripted.read import ablog_bridge, boundary, discovery, essays, typography
@@ -137,6 +137,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- Writing each page ---------------------------------------------------------------------
     on("write-started", assets.combine_style_sheets)
+    on("write-started", collector.freeze_for_writers, priority=900)  # just before Sphinx forks writers
     on("missing-reference", ablog_bridge.resolve_blog_label)
     on("doctree-resolved", ablog_bridge.fill_postlists)
     on("doctree-resolved", listings.fill_latest_essays)
@@ -158,6 +159,7 @@ def setup(app: Sphinx) -> dict:
     on("html-page-context", csp.check_head, priority=900)
 
     # -- After writing: files made from the written pages, then clean-up and the verdict -------
+    on("build-finished", collector.unfreeze, priority=100)
     on("build-finished", listings.save_fingerprints)
     on("build-finished", aliases.save_fingerprints)
     on("build-finished", feeds.write_feeds)

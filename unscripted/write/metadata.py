@@ -176,4 +176,4 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
     else:
         return None
     # Nothing in a <script> element may look like markup.
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
+    return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c"))
