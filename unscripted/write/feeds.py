@@ -250,4 +250,4 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
             for item in items
         ],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
