@@ -52,7 +52,7 @@ class Item:
     updated: dt.datetime
     authors: tuple[str, ...]
     tags: tuple[str, ...]
-    summary: str
+    summary: str | None  # None: the content is the opening already
     content: str
     image: str
     language: str  # BCP 47: the essay's, else the site's
@@ -117,7 +117,7 @@ def make_item(app: Sphinx, site: Site, docname: str, *, full_text: bool) -> Item
         authors=tuple(c.name for c in site.collections_of(docname, "author")),
         tags=tuple(c.name for c in site.collections_of(docname, "tags")),
         # An opening's entry is its summary already: saying it twice was a quarter of the feed.
-        summary=" ".join(summary.split()) if full_text else "",
+        summary=" ".join(summary.split()) if full_text else None,
         content=content,
         image=base + url_path(essay.card_path),
         language=essay.source.language or app.config.language or "en",
@@ -239,7 +239,7 @@ def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_ur
                 **({"external_url": item.external} if item.external else {}),
                 "title": item.title,
                 "content_html": item.content,
-                **({"summary": item.summary} if item.summary else {}),
+                **({"summary": item.summary} if item.summary is not None else {}),
                 "image": item.image,
                 "language": item.language,
                 "date_published": date(item.published),
