@@ -193,19 +193,29 @@ def test_removing_a_linked_essay_fails_as_a_clean_build_does(evolving, tmp_path)
 
 
 def test_parallel_builds_equal_serial_ones(tmp_path):
-    """`sphinx-build -j` reads and writes in several processes: the site must not notice."""
+    """`sphinx-build -j` reads and writes in several processes (pages, e-books and, with an
+    essay a page, the listing pages in ``write.listings``): the site must not notice."""
+    from unscripted.write.listings import PARALLEL_FROM
+
     srcdir = SiteMaker(tmp_path).make({}, with_essay=True)
     write_essays(srcdir, 40, seed=11, words=120)
+    one_a_page = ("-D", "unscripted_page_size=1", "-D", "unscripted_group_page_size=1")
 
     def both() -> tuple:
-        serial = sphinx_build(srcdir, tmp_path / "serial", doctreedir=tmp_path / "serial.doctrees")
+        serial = sphinx_build(
+            srcdir, tmp_path / "serial", doctreedir=tmp_path / "serial.doctrees", options=(*STRICT, *one_a_page)
+        )
         parallel = sphinx_build(
-            srcdir, tmp_path / "parallel", doctreedir=tmp_path / "parallel.doctrees", options=(*STRICT, "-j", "2")
+            srcdir,
+            tmp_path / "parallel",
+            doctreedir=tmp_path / "parallel.doctrees",
+            options=(*STRICT, *one_a_page, "-j", "2"),
         )
         assert serial.returncode == parallel.returncode == 0, serial.log + parallel.log
         return serial, parallel
 
     serial, parallel = both()
+    assert len([p for p in parallel.files() if p.startswith("essays/") and p.endswith(".html")]) > PARALLEL_FROM
     assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel.log), "no parallel read"
     assert not differences(parallel.files(), serial.files())
     for number in range(2, 40, 5):  # more than a few changed essays: read in parallel again

@@ -28,13 +28,13 @@ from urllib.parse import unquote, urldefrag, urljoin
 from lxml import etree
 from PIL import Image
 from sphinx.application import Sphinx
-from sphinx.util.parallel import ParallelTasks, make_chunks, parallel_available
 
 from unscripted.core import covers, ebooks
 from unscripted.core.model import BOOKS, Site
 from unscripted.core.problems import Problem
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
 from unscripted.infra.output import page_file
+from unscripted.infra.processes import in_processes
 from unscripted.infra.strict import stop_build
 from unscripted.read.state import build_state, publishing, site_fingerprint, site_of
 from unscripted.write.articles import essay_parts
@@ -77,20 +77,13 @@ PARALLEL_FROM = 20  # books: fewer are made faster than a process is forked
 
 
 def make_essay_books(app: Sphinx, site: Site, docnames: list[str]) -> list[Problem]:
-    """Write these essays' books: in as many processes as the build has (``-j``), as Sphinx
-    writes pages, since a clean build makes one per essay; return what stopped any."""
+    """Write these essays' books (in the build's processes: a clean build makes one per
+    essay); return what stopped any."""
 
     def make(chunk: list[str]) -> list[Problem]:
         return [problem for docname in chunk if (problem := write_essay_book(app, site, docname))]
 
-    if app.parallel <= 1 or not parallel_available or len(docnames) < PARALLEL_FROM:
-        return make(docnames)
-    problems: list[Problem] = []
-    tasks = ParallelTasks(app.parallel)
-    for chunk in make_chunks(docnames, app.parallel):
-        tasks.add_task(make, chunk, lambda _chunk, found: problems.extend(found))
-    tasks.join()
-    return problems
+    return in_processes(app, docnames, make, from_count=PARALLEL_FROM)
 
 
 def write_essay_book(app: Sphinx, site: Site, docname: str) -> Problem | None:
