@@ -103,8 +103,11 @@ def make_item(app: Sphinx, site: Site, docname: str, *, full_text: bool) -> Item
     base = app.config.blog_baseurl
     essay = site.essays[docname]
     url = base + app.builder.get_target_uri(docname)
-    summary = essay.source.description or plain_text(lxml.html.fromstring(essay.excerpt_html or "<p></p>"))
-    article = published_article(page_file(app, docname), url) if full_text else opening_and_link(essay, url)
+    if full_text:
+        article = published_article(page_file(app, docname), url)
+        summary = essay.source.description or plain_text(lxml.html.fromstring(essay.excerpt_html or "<p></p>"))
+    else:  # an opening's entry is its summary already: saying it twice was a quarter of the feed
+        article, summary = opening_and_link(essay, url), None
     # The write boundary again, on the entry as feed readers get it (no CSP protects them):
     # its images may only come from this site.
     content, removed = sanitize(article, site_prefix=base)
@@ -116,8 +119,7 @@ def make_item(app: Sphinx, site: Site, docname: str, *, full_text: bool) -> Item
         updated=essay.updated,
         authors=tuple(c.name for c in site.collections_of(docname, "author")),
         tags=tuple(c.name for c in site.collections_of(docname, "tags")),
-        # An opening's entry is its summary already: saying it twice was a quarter of the feed.
-        summary=" ".join(summary.split()) if full_text else None,
+        summary=" ".join(summary.split()) if summary is not None else None,
         content=content,
         image=base + url_path(essay.card_path),
         language=essay.source.language or app.config.language or "en",
