@@ -126,10 +126,11 @@ def test_printing_an_essay_prints_the_essay_and_its_byline_only(site, served_sit
         context.close()
 
 
-def test_the_inline_icons_draw_as_furos_do(site, browser):
-    """The page's icon sprite (partials/icons.html, 2.9 KB instead of Furo's 6.4 KB on every
-    page): each icon the page uses, drawn in Chromium at 96 px, is Furo's pixel for pixel, up
-    to antialiasing."""
+def test_the_icons_draw_as_furos_do(site, browser):
+    """Pages carry no icon sprite: the site's style sheet draws each of Furo's icons as a mask
+    over its element (write/assets.py). Drawn in Chromium at 96 px from the built style sheet,
+    in the element Furo's markup puts it in (the theme toggle's, in each theme and colour
+    scheme), each is Furo's icon pixel for pixel, up to antialiasing; no page points to a sprite."""
     import io
     import re
     from pathlib import Path
@@ -137,24 +138,74 @@ def test_the_inline_icons_draw_as_furos_do(site, browser):
     import furo
     from PIL import Image, ImageChops
 
-    def sprite(path: Path) -> str:
-        return re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+    from unscripted.write.assets import ICON_ELEMENTS, ICON_SCHEMES
 
-    ours = sprite(Path(__file__).parents[1] / "unscripted/templates/partials/icons.html")
-    furos = sprite(Path(furo.__file__).parent / "theme/furo/partials/icons.html")
-    used = set(re.findall(r'href="#(svg-[a-z-]+)"', site.page("posts/2024/the-quiet-lie.html").html))
-    assert used and used <= set(re.findall(r'<symbol id="([^"]+)"', ours))
+    for path in ("posts/2024/the-quiet-lie.html", "index.html", "essays.html"):
+        assert "<use" not in site.text(path) and "<symbol" not in site.text(path), path
+        # Furo's theme toggle holds one icon element, in the page's header and beside its content.
+        assert site.text(path).count('<svg class="theme-icon"></svg>') == 2, path
+        assert "theme-icon-when" not in site.text(path), path
+    furos = re.sub(r"\{#.*?#\}", "", (Path(furo.__file__).parent / "theme/furo/partials/icons.html").read_text())
+    style_sheet = site.text("_static/unscripted-site.css")
+    fixed = "#icon{display:block!important;width:96px!important;height:96px!important;margin:0!important;"
+    fixed += "color:#000!important;transform:none!important}body{background:#fff!important}"
+    fixed += ".holder{display:block!important;visibility:visible!important}"  # hidden on some screens
     page = browser.new_page(viewport={"width": 200, "height": 200})
 
-    def drawn(icons: str, name: str) -> Image.Image:
-        page.set_content(f'{icons}<svg id="icon" width="96" height="96"><use href="#{name}"></use></svg>')
+    def element(selector: str) -> str:
+        """Markup that *selector* matches: '.a svg' is <div class="a"><svg id="icon"></svg></div>,
+        and 'body[data-theme=dark] svg.b' is <body data-theme="dark"><svg id="icon" class="b">."""
+        *outer, last = selector.split(",")[0].split()
+        tag, *classes = last.split(".")
+        markup = f'<{tag} id="icon" class="{" ".join(classes)}"></{tag}>'
+        for part in reversed(outer):
+            if part.startswith("body["):
+                return f'<body data-theme="{part[len("body[data-theme=") : -1]}">{markup}</body>'
+            name, *classes = part.split(".")
+            markup = f'<{name or "div"} class="holder {" ".join(classes)}">{markup}</{name or "div"}>'
+        return f'<body data-theme="auto">{markup}</body>'
+
+    def drawn(content: str) -> Image.Image:
+        page.set_content(content)
         return Image.open(io.BytesIO(page.locator("#icon").screenshot())).convert("L")
 
     try:
-        for name in sorted(used):
-            difference = ImageChops.difference(drawn(ours, name), drawn(furos, name))
+        for name, selector in ICON_ELEMENTS.items():
+            page.emulate_media(color_scheme=ICON_SCHEMES.get(name, "light"))
+            ours = drawn(f"<style>{style_sheet}</style><style>{fixed}</style>{element(selector)}")
+            page.emulate_media(color_scheme="light")
+            theirs = drawn(f'{furos}<svg id="icon" width="96" height="96"><use href="#{name}"></use></svg>')
+            assert ours.getextrema()[0] < 64, name  # something is drawn
+            difference = ImageChops.difference(ours, theirs)
             # A stroke drawn as part of one path or as its own line differs on an edge pixel or two.
             assert max(difference.getextrema()) <= 64, name
             assert sum(level * n for level, n in enumerate(difference.histogram())) / 96**2 < 0.25, name
     finally:
         page.close()
+
+
+def test_every_static_file_published_is_loaded_by_some_page(site):
+    """Sphinx copies every theme's static files; only what a page, its style sheets or its
+    scripts load is published (write/assets.py), and licences. Code colours and the math font
+    load only on pages that show code or math (tests/test_math_site.py)."""
+    import posixpath
+    import re
+
+    static = site.outdir / "_static"
+    published = {p.relative_to(site.outdir).as_posix() for p in static.rglob("*") if p.is_file()}
+    loaded = set()
+    for path in site.html_pages:
+        for link in site.page(path).css("link[href], script[src]"):
+            url = (link.attributes.get("href") or link.attributes.get("src")).split("?")[0]
+            target = (site.outdir / path).parent.joinpath(url).resolve()
+            if target.is_relative_to(static.resolve()):
+                loaded.add(target.relative_to(site.outdir.resolve()).as_posix())
+    for name in [name for name in loaded if name.endswith((".css", ".js"))]:
+        text = (site.outdir / name).read_text(encoding="utf-8")
+        for found in re.findall(r'url\("?([^")]+)"?\)|sourceMappingURL=(\S+)', text):
+            url = next(part for part in found if part)
+            if not url.startswith("data:"):
+                loaded.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), url)))
+    assert loaded <= published, loaded - published
+    leftovers = {name for name in published - loaded if not re.search(r"(LICENSE|OFL)[^/]*$", name)}
+    assert leftovers <= {"_static/pygments.css", "_static/math/math.css", "_static/math/LibertinusMath-Regular.woff2"}

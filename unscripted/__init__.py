@@ -113,6 +113,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", boundary.switch_off_file_insertion)
     on("builder-inited", search.switch_off_sphinx_search)
     on("builder-inited", typography.plan_smart_quotes)
+    on("builder-inited", assets.add_template_filters)
     on("env-get-outdated", discovery.restore_exclude_patterns)
     on("env-get-outdated", rebuild.reread_links_to_removed)
 
@@ -168,6 +169,7 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", sitemap.write_sitemap, priority=600)
     on("build-finished", search.write_index, priority=650)
     on("build-finished", rebuild.remove_stale_pages, priority=700)
+    on("build-finished", assets.publish_only_what_pages_load, priority=700)
     on("build-finished", output.remove_empty_sources, priority=800)
     on("build-finished", strict.stop_forwarding, priority=900)
     on("build-finished", strict.fail_on_warnings, priority=950)

@@ -15,10 +15,13 @@ into the sources. Furo's colour variables (``html_theme_options``), which it
 writes in a ``<style>`` element into every page (1.2 KB each), end that file:
 last, as they came after every style sheet in the page.
 
-Furo's icons stay inline (2.9 KB a page, ``partials/icons.html``): served as one
-file, they were one more request before the first paint, and Lighthouse's
-largest contentful paint on a phone went from 1.05 s to 1.20 s (measured twice:
-as Furo's sprite, and as a file that Furo's ``<use>`` elements point to).
+Furo's icons are drawn by that style sheet, as Furo draws its admonition icons:
+each element that shows one is filled with its text colour through the icon as
+a mask (a data URL, so no request). Furo puts its sprite inline on every page
+(6.4 KB; trimmed, 2.9 KB), and its ``<use>`` elements point into it; here pages
+carry neither. Two ways that cost the phone's first paint were measured and
+dropped: the sprite as a file of its own, and a file the ``<use>`` elements
+point to (largest contentful paint 1.05 s → 1.20 s): each was one more request.
 
 Fonts: the two faces every first screen uses (the text's regular and the
 headings' semibold, in the Latin first-screen cut, 12 KB each) are preloaded, so they arrive with the style sheets
@@ -32,6 +35,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import furo
 from sphinx.application import Sphinx
@@ -43,6 +47,23 @@ from unscripted.infra.state import PerBuild
 
 SPHINX_SCRIPTS = {"_static/documentation_options.js", "_static/doctools.js", "_static/sphinx_highlight.js"}
 UNUSED_STYLES = {"_static/styles/furo-extensions.css"}
+# Copied into _static by Sphinx and the themes, loaded by no page of this site: Sphinx's own
+# search (the site runs its own), its basic theme's style sheet (Furo's replaces it) and toggle
+# images, sphinx-basic-ng's debugging
+# styles, Furo's scripts for extensions this site does not use, and maps of unpublished sources.
+NEVER_LOADED = {
+    "_static/searchtools.js",
+    "_static/language_data.js",
+    "_static/basic.css",
+    "_static/file.png",
+    "_static/minus.png",
+    "_static/plus.png",
+    "_static/skeleton.css",
+    "_static/debug.css",
+    "_static/scripts/furo-extensions.js",
+    "_static/styles/furo-extensions.css.map",
+    "_static/styles/furo.css.map",
+}
 CODE_STYLES = "_static/pygments.css"
 FIRST_SCREEN_FONTS = ("unscripted-serif-latin-core-400-normal.woff2", "unscripted-serif-latin-core-600-normal.woff2")
 FONTS = "_static/fonts"
@@ -51,6 +72,25 @@ COMBINED_SHEETS: PerBuild[set[str]] = PerBuild(set)  # their names in css_files,
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # names a file that is not published
 THEME_COLOURS = "partials/_head_css_variables.html"  # Furo's, in a <style> element
 STYLE_ELEMENT = re.compile(r"\s*<style>(.*)</style>\s*", re.S)
+ICONS = Path(__file__).with_name("icons.svg")
+# Which of Furo's elements shows which icon (the class names and places of its page.html). Its
+# theme toggle holds four icons and shows the one for the theme; here it holds one element
+# (``one_theme_icon``), whose icon follows the theme, and the colour scheme where one is given.
+ICON_ELEMENTS = {
+    "svg-menu": ".nav-overlay-icon svg",
+    "svg-toc": ".toc-overlay-icon svg",
+    "svg-arrow-right": "svg.furo-related-icon,.toctree-checkbox~label .icon svg",
+    "svg-sun-with-moon": "svg.theme-icon",
+    "svg-sun": "body[data-theme=light] svg.theme-icon",
+    "svg-moon": "body[data-theme=dark] svg.theme-icon",
+    "svg-moon-with-sun": "body[data-theme=auto] svg.theme-icon",
+}
+ICON_SCHEMES = {"svg-moon-with-sun": "dark"}
+FURO_THEME_ICONS = re.compile(
+    r'<svg class="theme-icon-when-auto-light"></svg>\s*<svg class="theme-icon-when-auto-dark"></svg>\s*'
+    r'<svg class="theme-icon-when-dark"></svg>\s*<svg class="theme-icon-when-light"></svg>'
+)
+SYMBOL = re.compile(r'<symbol id="([^"]+)"([^>]*)>(?:<title>[^<]*</title>)?(.*?)</symbol>', re.S)
 
 
 def style_sheets(builder: Builder) -> list[tuple[str, Path]]:
@@ -72,10 +112,44 @@ def combine_style_sheets(app: Sphinx, builder: Builder) -> None:
     sheets = style_sheets(builder)
     COMBINED_SHEETS(app).update(f"_static/{name}" for name, _ in sheets)
     text = "\n".join(SOURCE_MAP.sub("", path.read_text(encoding="utf-8")) for _, path in sheets)
-    text += "\n" + theme_colours(builder)
+    text += "\n" + icon_styles() + theme_colours(builder)
     folder = Path(builder.outdir, "_static")
     folder.mkdir(parents=True, exist_ok=True)
     write_if_changed(folder / COMBINED, text.encode())
+
+
+def icon_styles() -> str:
+    """Each icon as a mask over its element's text colour; in forced colours, the system's text colour."""
+    symbols = {name: (attributes, drawing) for name, attributes, drawing in SYMBOL.findall(ICONS.read_text())}
+    rules = []
+    for name, selector in ICON_ELEMENTS.items():
+        attributes, drawing = symbols[name]
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg"{attributes}>{drawing}</svg>'
+        svg = svg.replace("currentColor", "black").replace('"', "'")  # a mask takes only the alpha
+        url = "data:image/svg+xml," + quote(svg, safe=" =:/'.,-")
+        rule = f'{selector}{{--unscripted-icon:url("{url}")}}'
+        scheme = ICON_SCHEMES.get(name)
+        rules.append(f"@media (prefers-color-scheme:{scheme}){{{rule}}}" if scheme else rule)
+    drawn = ",".join(
+        dict.fromkeys(
+            selector.split()[-1] if selector.startswith("body") else selector for selector in ICON_ELEMENTS.values()
+        )
+    )
+    mask = "var(--unscripted-icon) center/contain no-repeat"
+    rules.append(f"{drawn}{{background-color:currentColor;-webkit-mask:{mask};mask:{mask}}}")
+    rules.append(".theme-toggle svg.theme-icon{display:block}")
+    rules.append(f"@media (forced-colors:active){{{drawn}{{forced-color-adjust:none;background-color:CanvasText}}}}")
+    return "\n".join(rules) + "\n"
+
+
+def one_theme_icon(html: str) -> str:
+    """Furo's theme toggle, with one icon element instead of four (``ICON_ELEMENTS``)."""
+    return FURO_THEME_ICONS.sub('<svg class="theme-icon"></svg>', html)
+
+
+def add_template_filters(app: Sphinx) -> None:
+    if hasattr(getattr(app.builder, "templates", None), "environment"):
+        app.builder.templates.environment.filters["unscripted_one_theme_icon"] = one_theme_icon
 
 
 def theme_colours(builder: Builder) -> str:
@@ -95,6 +169,18 @@ def theme_colours(builder: Builder) -> str:
     return element[1].strip() + "\n"
 
 
+def publish_only_what_pages_load(app: Sphinx, exception: Exception | None) -> None:
+    """Sphinx copies every static file of the themes into the output; the ones no page loads go
+    (the style sheets served as one file, Sphinx's scripts, ``NEVER_LOADED``): 330 KB."""
+    if exception is not None or app.builder.format != "html":
+        return
+    unused = (
+        {f"_static/{name}" for name, _ in style_sheets(app.builder)} | SPHINX_SCRIPTS | UNUSED_STYLES | NEVER_LOADED
+    )
+    for name in sorted(unused):
+        Path(app.outdir, name).unlink(missing_ok=True)
+
+
 def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     context["script_files"] = [script for script in context["script_files"] if script.filename not in SPHINX_SCRIPTS]
     shows_code = 'class="highlight' in (context.get("body") or "")
@@ -108,3 +194,4 @@ def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, conte
             kept.append(type(sheet)(f"_static/{COMBINED}", priority=sheet.priority))
     context["css_files"] = kept
     context["unscripted_preloaded_fonts"] = [posixpath.join(FONTS, name) for name in FIRST_SCREEN_FONTS]
+    context["unscripted_icons_drawn"] = list(ICON_ELEMENTS)

@@ -142,7 +142,6 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
             "@context": "https://schema.org",
             "@type": "BlogPosting",
             "headline": record.title,
-            "description": description,
             "datePublished": record.date.isoformat(),
             "dateModified": record.updated.isoformat(),
             "author": [
@@ -151,7 +150,6 @@ def json_ld(app: Sphinx, pagename: str, context: dict, description: str) -> Mark
             ],
             "image": base + url_path(record.card_path),
             "url": url,
-            "mainEntityOfPage": url,
             "keywords": [tag.name for tag in site.collections_of(pagename, "tags")],
             "articleSection": [category.name for category in site.collections_of(pagename, "category")],
             "wordCount": record.words,

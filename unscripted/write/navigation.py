@@ -36,6 +36,7 @@ def navigation_context(app: Sphinx, pagename: str, templatename: str, context: d
     book = pathto(url_path(site.collected_book_path), resource=True)
     context["unscripted_site_book"] = {"url": book, "type": EPUB_MEDIA_TYPE}
     feeds = site.feed_links(all_essays, "All essays") + context.get("unscripted_page_feeds", [])
+    feeds = list({feed["path"]: feed for feed in feeds}.values())  # all essays' pages: the site's feeds, once
     context["unscripted_feeds"] = [{**feed, "url": pathto(feed["path"], resource=True)} for feed in feeds]
     if pagename == app.config.root_doc:
         context["unscripted_shows_widgets"] = True
