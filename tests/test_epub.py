@@ -473,3 +473,19 @@ def test_links_between_chapters_stay_in_the_book_but_the_source_stays_on_the_web
         "https://e.org/c.html",
         "https://e.org/a.html",
     ]
+
+
+def test_a_book_carries_only_the_style_rules_its_documents_use():
+    from unscripted.core.ebooks import CSS, SELECTOR_PARTS, style_sheet_for
+
+    plain = style_sheet_for([b'<body><h1>T</h1><p class="byline">by</p><p>text</p></body>'])
+    assert ".byline {" in plain and "p {" in plain
+    assert not any(name in plain for name in ("table", "figure", "footnote", "math", "cover", "nav "))
+    rich = style_sheet_for(
+        [b'<body><table><tr><td>1</td></tr></table><aside class="footnote"><span class="label">1</span></aside></body>']
+    )
+    assert "td, th {" in rich and "aside.footnote > span.label {" in rich and "aside.footnote-list" not in rich
+    named = {part for line in CSS.splitlines() for part in SELECTOR_PARTS.findall(line.split("{")[0])}
+    elements = "".join(f"<{name}>" for name in named if not name.startswith("."))
+    classes = " ".join(name[1:] for name in named if name.startswith("."))
+    assert style_sheet_for([f'{elements}<div class="{classes}">'.encode()]) == CSS  # every rule, in order

@@ -175,7 +175,12 @@ def test_tag_and_category_feeds_carry_each_essays_opening_and_a_link(many):
         for link in many.page(index).css("ul.catalog-list li a"):
             listing = resolve(index, link.attributes["href"]).removesuffix(".html")
             items = json.loads(many.text(f"{listing}/feed.json"))["items"]
-            assert items, listing
+            # Its newest ten (unscripted_group_feed_length), as its listing's front page begins.
+            newest = [
+                SITE_URL + resolve(f"{listing}.html", a.attributes["href"])
+                for a in many.page(f"{listing}.html").css("li.essay-summary .essay-summary-title a")
+            ]
+            assert [item["url"] for item in items] == newest[:10], listing
             for item in items:
                 essay = item["url"].removeprefix(SITE_URL)
                 content = lxml_html.fragment_fromstring(item["content_html"], create_parent="div")
@@ -189,10 +194,11 @@ def test_tag_and_category_feeds_carry_each_essays_opening_and_a_link(many):
 
 
 def test_a_page_size_below_one_stops_the_build_naming_the_setting(many, tmp_path):
-    for setting in ("unscripted_page_size=0", "unscripted_group_page_size=-2"):
+    for setting in ("unscripted_page_size=0", "unscripted_group_page_size=-2", "unscripted_group_feed_length=0"):
         build = sphinx_build(many.srcdir, tmp_path / setting, options=("-D", setting))
         name, value = setting.split("=")
         assert build.returncode == 1, build.log
-        assert f"conf.py:1: ERROR: {name} = {value}: the essays a listing page holds" in build.log
+        assert f"conf.py:1: ERROR: {name} = {value}: the " in build.log
+        assert "; write a whole number from 1" in build.log
         assert "Traceback" not in build.log and "fault in Unscripted" not in build.log
         assert not any((tmp_path / setting).rglob("*.html"))

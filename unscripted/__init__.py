@@ -77,6 +77,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("unscripted_now", "", "", types=frozenset({str}))
     app.add_config_value("unscripted_page_size", 10, "html", types=frozenset({int}))
     app.add_config_value("unscripted_group_page_size", 50, "html", types=frozenset({int}))
+    app.add_config_value("unscripted_group_feed_length", 10, "html", types=frozenset({int}))
     colours = {"brand": "#8c2f4b", "ink": "#1c1417", "paper": "#ffffff"}
     app.add_config_value("unscripted_colours", colours, "html", types=frozenset({dict}))
     app.add_config_value("unscripted_description", "", "html", types=frozenset({str}))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import posixpath
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
@@ -91,6 +92,28 @@ section.titlepage .author { font-size: 1.2em; margin-top: 2em; }
 nav ol { list-style: none; padding-left: 0; }
 nav li { margin: 0.4em 0; }
 """
+
+SELECTOR_PARTS = re.compile(r"\.?[A-Za-z][\w-]*")  # a selector's element names and classes
+
+
+def style_sheet_for(documents: list[bytes]) -> str:
+    """The rules of ``CSS`` that can apply in these documents (each rule one line): a rule
+    stays if, for one of its selectors, every element name and class it names is in them.
+    A book of one essay rarely has a table, a figure, math or footnotes (30 % of its bytes)."""
+    text = b"".join(documents).decode()
+    elements = set(re.findall(r"<([A-Za-z][\w-]*)", text))
+    classes = {name for names in re.findall(r'\sclass="([^"]*)"', text) for name in names.split()}
+
+    def present(part: str) -> bool:
+        return part[1:] in classes if part.startswith(".") else part in elements
+
+    rules = [
+        rule
+        for rule in CSS.splitlines()
+        if any(all(map(present, SELECTOR_PARTS.findall(s))) for s in rule.split("{")[0].split(","))
+    ]
+    return "\n".join(rules) + "\n"
+
 
 CONTAINER_XML = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -439,7 +462,6 @@ def pack(book: Book) -> bytes:
     """The book as an EPUB file."""
     files: dict[str, bytes] = {
         "META-INF/container.xml": CONTAINER_XML,
-        f"EPUB/{STYLESHEET}": CSS.encode(),
         "EPUB/nav.xhtml": nav_document(book),
     }
     manifest = [("nav", "nav.xhtml", XHTML_MEDIA_TYPE, "nav"), ("style", STYLESHEET, "text/css", "")]
@@ -465,6 +487,9 @@ def pack(book: Book) -> bytes:
     for number, name in enumerate(sorted(images), start=1):
         files[f"EPUB/{name}"] = images[name]
         manifest.append((f"image-{number}", name, media_type(name), ""))
+    files[f"EPUB/{STYLESHEET}"] = style_sheet_for(
+        [data for name, data in files.items() if name.endswith(".xhtml")]
+    ).encode()
     files["EPUB/package.opf"] = package_document(book, manifest, spine)
     return zip_files(files, book.modified)
 

@@ -169,10 +169,16 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def check_page_sizes(app: Sphinx, config: Config) -> None:
-    """A listing page holds at least one essay: zero or less is a mistake in conf.py, said as one."""
+    """A listing page or a tag's feed holds at least one essay: zero or less is a mistake in
+    conf.py, said as one."""
+    holds = {
+        "unscripted_page_size": "the essays a listing page holds",
+        "unscripted_group_page_size": "the essays a listing page holds",
+        "unscripted_group_feed_length": "the newest essays a tag's or category's feed holds",
+    }
     problems = [
-        Problem("conf.py", None, f"{name} = {value!r}: the essays a listing page holds; write a whole number from 1")
-        for name in ("unscripted_page_size", "unscripted_group_page_size")
+        Problem("conf.py", None, f"{name} = {value!r}: {what}; write a whole number from 1")
+        for name, what in holds.items()
         if isinstance(value := config[name], bool) or not isinstance(value, int) or value < 1
     ]
     if problems:

@@ -67,7 +67,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     now = build_state(app).now
     items: dict[tuple[str, bool], Item] = {}  # each essay's entry is made once for all its feeds
     fingerprints = Fingerprints(app, "feeds")
-    shared = (site_fingerprint(app), config.blog_feed_length)
+    shared = (site_fingerprint(app), config.blog_feed_length, config.unscripted_group_feed_length)
     written: set[str] = set()
 
     def item_for(docname: str, full_text: bool) -> Item:
@@ -77,7 +77,8 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
 
     for feed in site.feeds:
         full_text = feed.listing == site.all_essays.docname
-        members = feed.essays[: config.blog_feed_length]
+        # The site's feed: its newest essays in full. A tag's or category's: fewer, and openings.
+        members = feed.essays[: config.blog_feed_length if full_text else config.unscripted_group_feed_length]
         paths = [Path(app.outdir, feed.path(file_name)) for file_name, _, _ in FEED_FORMATS]
         written.update(feed.path(file_name) for file_name, _, _ in FEED_FORMATS)
         # An essay's page is rewritten when its content changes: its size and time stand for it.
