@@ -794,11 +794,10 @@ def png(image: Image.Image) -> bytes:
 
 
 def palette_png(image: Image.Image) -> bytes:
-    """A palette image as a PNG of 1, 2, 4 or 8 bits a pixel: IHDR, PLTE, IDAT and IEND only."""
+    """A palette image as a PNG of 1, 2, 4 or 8 bits a pixel: IHDR, PLTE, IDAT and IEND only.
+    Every pixel names a colour of the palette (a ``Canvas`` draws no other)."""
     palette = image.getpalette() or [0, 0, 0]
     colours = len(palette) // 3
-    if image.getextrema()[1] >= colours:
-        raise ValueError("palette image: a pixel names a colour the palette does not have")
     depth = next(bits for bits in (1, 2, 4, 8) if colours <= 1 << bits)
     packed = image.tobytes("raw", "P" if depth == 8 else f"P;{depth}")
     row = len(packed) // image.height

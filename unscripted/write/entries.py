@@ -79,6 +79,7 @@ def links(app: Sphinx, page: str, collections: tuple[Collection, ...]) -> tuple[
     return tuple(Link(c.name, relative_url(app, page, c.docname)) for c in collections)
 
 
+@functools.lru_cache(maxsize=8192)  # an essay's length is written on every listing it is in
 def length_text(length: Length, language: str) -> str:
     """ "1,200 words", "430 characters", or both, numbers written as *language* writes them."""
     parts = []
