@@ -49,8 +49,8 @@ SPHINX_SCRIPTS = {"_static/documentation_options.js", "_static/doctools.js", "_s
 UNUSED_STYLES = {"_static/styles/furo-extensions.css"}
 # Copied into _static by Sphinx and the themes, loaded by no page of this site: Sphinx's own
 # search (the site runs its own), its basic theme's style sheet (Furo's replaces it) and toggle
-# images, sphinx-basic-ng's debugging
-# styles, Furo's scripts for extensions this site does not use, and maps of unpublished sources.
+# images, sphinx-basic-ng's debugging styles, Furo's script for extensions this site does not
+# use, and maps of sources that are not published.
 NEVER_LOADED = {
     "_static/searchtools.js",
     "_static/language_data.js",
@@ -171,7 +171,7 @@ def theme_colours(builder: Builder) -> str:
 
 def publish_only_what_pages_load(app: Sphinx, exception: Exception | None) -> None:
     """Sphinx copies every static file of the themes into the output; the ones no page loads go
-    (the style sheets served as one file, Sphinx's scripts, ``NEVER_LOADED``): 330 KB."""
+    (the style sheets served as one file, Sphinx's scripts, ``NEVER_LOADED``): 220 KB."""
     if exception is not None or app.builder.format != "html":
         return
     unused = (
