@@ -75,7 +75,7 @@ STYLE_ELEMENT = re.compile(r"\s*<style>(.*)</style>\s*", re.S)
 ICONS = Path(__file__).with_name("icons.svg")
 # Which of Furo's elements shows which icon (the class names and places of its page.html). Its
 # theme toggle holds four icons and shows the one for the theme; here it holds one element
-# (``one_theme_icon``), whose icon follows the theme, and the colour scheme where one is given.
+# (``drawn_icons``), whose icon follows the theme, and the colour scheme where one is given.
 ICON_ELEMENTS = {
     "svg-menu": ".nav-overlay-icon svg",
     "svg-toc": ".toc-overlay-icon svg",
@@ -90,6 +90,7 @@ FURO_THEME_ICONS = re.compile(
     r'<svg class="theme-icon-when-auto-light"></svg>\s*<svg class="theme-icon-when-auto-dark"></svg>\s*'
     r'<svg class="theme-icon-when-dark"></svg>\s*<svg class="theme-icon-when-light"></svg>'
 )
+FURO_ICON_USES = re.compile("|".join(f'<use href="#{name}"></use>' for name in ICON_ELEMENTS))
 SYMBOL = re.compile(r'<symbol id="([^"]+)"([^>]*)>(?:<title>[^<]*</title>)?(.*?)</symbol>', re.S)
 
 
@@ -142,14 +143,15 @@ def icon_styles() -> str:
     return "\n".join(rules) + "\n"
 
 
-def one_theme_icon(html: str) -> str:
-    """Furo's theme toggle, with one icon element instead of four (``ICON_ELEMENTS``)."""
-    return FURO_THEME_ICONS.sub('<svg class="theme-icon"></svg>', html)
+def drawn_icons(html: str) -> str:
+    """Furo's markup for the icons the style sheet draws: no ``<use>`` element pointing into a
+    sprite, and one theme-toggle icon instead of four (``ICON_ELEMENTS``)."""
+    return FURO_THEME_ICONS.sub('<svg class="theme-icon"></svg>', FURO_ICON_USES.sub("", html))
 
 
 def add_template_filters(app: Sphinx) -> None:
     if hasattr(getattr(app.builder, "templates", None), "environment"):
-        app.builder.templates.environment.filters["unscripted_one_theme_icon"] = one_theme_icon
+        app.builder.templates.environment.filters["unscripted_drawn_icons"] = drawn_icons
 
 
 def theme_colours(builder: Builder) -> str:
@@ -194,4 +196,3 @@ def only_what_the_page_uses(app: Sphinx, pagename: str, templatename: str, conte
             kept.append(type(sheet)(f"_static/{COMBINED}", priority=sheet.priority))
     context["css_files"] = kept
     context["unscripted_preloaded_fonts"] = [posixpath.join(FONTS, name) for name in FIRST_SCREEN_FONTS]
-    context["unscripted_icons_drawn"] = list(ICON_ELEMENTS)
