@@ -67,11 +67,11 @@ def listing_pages(app: Sphinx) -> list:
     site = site_of(app)
     fingerprints = Fingerprints(app, "listings")
     _fingerprints(app).append(fingerprints)
-    shared = (site_fingerprint(app), site.widgets)  # the widgets are on every listing page
     stale = [
         page
         for page in all_listing_pages(app, site)
-        if fingerprints.changed(page.name, shared, page.inputs) or not page_file(app, page.name).is_file()
+        if fingerprints.changed(page.name, site_fingerprint(app), page.inputs)
+        or not page_file(app, page.name).is_file()
     ]
 
     def render(chunk: list[ListingPage]) -> list:
@@ -93,7 +93,7 @@ def all_listing_pages(app: Sphinx, site: Site) -> Iterator[ListingPage]:
     name = app.config.project
     for catalog in site.catalogs.values():
         kind = catalog.kind
-        inputs = (kind.index_title, [(c.name, c.docname, len(c.essays)) for c in catalog.collections])
+        inputs = (kind.index_title, [(c.name, c.docname, len(c.essays)) for c in catalog.collections], site.widgets)
 
         def context(catalog=catalog) -> dict:
             description = catalog.kind.index_description.format(site=name)
@@ -118,7 +118,8 @@ def collection_pages(app: Sphinx, site: Site, collection: Collection, title: str
         newer = names[at - 1] if at > 0 else None
         older = names[at + 1] if at + 1 < len(names) else None
         count = len(collection.essays) if number == FRONT else None  # only the front page says it
-        inputs = (title, number, newer, older, count, feed, book, shown)
+        widgets = site.widgets if number == FRONT else None  # only the front page shows them
+        inputs = (title, number, newer, older, count, feed, book, shown, widgets)
 
         def context(name=names[at], number=number, chunk=chunk, newer=newer, older=older) -> dict:
             return collection_context(app, site, collection, title, name, number, chunk, newer, older, feed=feed)
