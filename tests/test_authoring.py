@@ -244,7 +244,7 @@ def test_lists_and_single_strings_for_tags_and_categories(sites, tmp_path):
     assert build.returncode == 0, build.log
     for page in ("essays/category/reflections.html", "essays/category/letters.html", "essays/tag/first-tag.html"):
         assert build.exists(page), page
-    letters = build.page("essays/category/letters.html").css("ol.essay-list .essay-summary-title")
+    letters = build.page("essays/category/letters.html").css("ol.essay-list > li > h2")
     assert [a.text().strip() for a in letters] == ["Strings", "A Title"]
     assert build.exists("essays/tag/solo.html")
 
@@ -279,8 +279,8 @@ def test_preview_shows_drafts_and_scheduled_essays_marked_as_such(sites, tmp_pat
     assert build.returncode == 0, build.log
     assert build.exists("posts/2024/private.html") and build.exists("posts/2026/later.html")
     badges = {
-        item.css_first(".essay-summary-title").text().strip(): (item.css_first(".draft-badge") or item).text().strip()
-        for item in build.page("essays.html").css("li.essay-summary")
+        item.css_first("h2").text().strip(): (item.css_first(".draft-badge") or item).text().strip()
+        for item in build.page("essays.html").css("ol.essay-list > li")
     }
     assert badges["A Private Draft"] == "Draft"
     assert badges["A Scheduled Essay"] == "Scheduled"

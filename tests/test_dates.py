@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from unscripted.core.dates import DateError, WrittenDate, parse_date
+from unscripted.core.dates import DateError, WrittenDate, machine_date, parse_date
 
 pytestmark = pytest.mark.fast
 
@@ -87,3 +87,12 @@ def test_every_refusal_of_a_full_numeric_date_names_an_iso_date():
             assert named, text
             for iso in named:
                 parse_date(iso)  # a real date
+
+
+def test_a_date_alone_stays_a_date_for_machines_and_a_time_keeps_its_offset():
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    assert machine_date(dt.datetime(2024, 7, 1, tzinfo=london)) == "2024-07-01"
+    assert machine_date(dt.datetime(2024, 7, 1, 4, 30, tzinfo=london)) == "2024-07-01T04:30:00+01:00"
+    assert machine_date(dt.datetime(2024, 1, 1, 0, 0, 1, tzinfo=dt.UTC)) == "2024-01-01T00:00:01+00:00"

@@ -147,3 +147,63 @@ def test_each_script_is_drawn_in_its_own_face(sites, tmp_path, browser):
         "بالعالم": "NotoNaskhArabic-Regular",  # emphasised or not: upright, never a slanted fake
     }
     assert drawn == expected
+
+
+@pytest.mark.fast
+def test_every_published_font_is_covered_by_one_licence():
+    """``FONT_LICENCES`` (write/assets.py) names every licence shipped, and each font shipped is
+    covered by exactly one: a licence is published while a font it covers is."""
+    from unscripted.write.assets import FONT_LICENCES
+
+    static = ROOT / "unscripted" / "static"
+    shipped = {f"_static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+    assert {name for name in shipped if "OFL" in name} == set(FONT_LICENCES)
+    for font in (name for name in shipped if name.endswith(".woff2")):
+        assert sum(font.startswith(covered) for covered in FONT_LICENCES.values()) == 1, font
+
+
+def published_static(tmp_path, pages: dict[str, str]) -> set[str]:
+    """What ``unused_fonts_and_sheets`` leaves of a small output: a sheet with a Latin and a
+    Hebrew face, one for math without a range, the code colours, licences, and *pages*."""
+    from unscripted.write.assets import unused_fonts_and_sheets, what_pages_load_and_show
+
+    files = {
+        "_static/site.css": '@font-face { src: url("fonts/latin.woff2"); unicode-range: U+0020-007E, U+00A0; }\n'
+        "@font-face{src:url(fonts/noto-serif-hebrew-hebrew-400-normal.woff2);unicode-range:U+0590-05FF}\n"
+        'a::after { content: " →"; }',
+        "_static/math/math.css": '@font-face { src: url("LibertinusMath-Regular.woff2"); }',
+        "_static/pygments.css": ".highlight { color: red }",
+        "_static/fonts/latin.woff2": "",
+        "_static/fonts/noto-serif-hebrew-hebrew-400-normal.woff2": "",
+        "_static/fonts/NotoSerifHebrew-OFL.txt": "",
+        "_static/math/LibertinusMath-Regular.woff2": "",
+        "_static/math/OFL.txt": "",
+        **pages,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    linked, shown = what_pages_load_and_show(tmp_path)
+    unused = unused_fonts_and_sheets(tmp_path, linked, shown)
+    return {name for name in files if name.startswith("_static/")} - unused
+
+
+SHEET = '<link rel="stylesheet" href="../_static/site.css?v=1">'
+HEBREW = {"fonts/noto-serif-hebrew-hebrew-400-normal.woff2", "fonts/NotoSerifHebrew-OFL.txt"}
+MATH = {"math/math.css", "math/LibertinusMath-Regular.woff2", "math/OFL.txt"}
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    ("page", "published"),
+    [
+        (f"{SHEET}<p>Plain words, “quoted” →</p>", set()),
+        (f"{SHEET}<p>שלום</p>", HEBREW),
+        (f"{SHEET}<p>&#x5e9;&#1500;</p>", HEBREW),  # as character references
+        (f'{SHEET}<link rel="stylesheet" href="../_static/math/math.css"><math><mi>x</mi></math>', MATH),
+        (f'{SHEET}<link rel="stylesheet" href="../_static/pygments.css"><pre>x</pre>', {"pygments.css"}),
+    ],
+)  # fmt: skip
+def test_a_font_or_style_sheet_is_published_only_if_some_page_can_use_it(tmp_path, page, published):
+    found = published_static(tmp_path, {"posts/a.html": page, "index.html": f"{SHEET}<p>Home</p>"})
+    assert found == {"_static/site.css", "_static/fonts/latin.woff2"} | {f"_static/{name}" for name in published}

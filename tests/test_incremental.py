@@ -77,7 +77,7 @@ def recategorise(srcdir):
 
 def restyle(srcdir):  # every page carries the stylesheet's checksum
     css = srcdir / "_static/unscripted.css"
-    css.write_text(css.read_text() + "\n.essay-meta { letter-spacing: 0.01em; }\n")
+    css.write_text(css.read_text() + "\n.essay-list { letter-spacing: 0.01em; }\n")
 
 
 def make_draft(srcdir):  # an essay no other essay links to
@@ -95,6 +95,15 @@ def add_math(srcdir):  # math in the opening (listings get the math style sheet)
         path.read_text()
         + "\n$$\ne^{i\\pi} + 1 = 0\n$$ (euler)\n\nSee {eq}`euler`.\n\n\\begin{align}\na &= b\n\\end{align}\n"
     )
+
+
+def quote_hebrew_and_code(srcdir):  # its font, licence and the code colours are published
+    path = essay(srcdir, 11)
+    path.write_text(path.read_text() + "\nShe wrote שלום.\n\n```python\nprint('hi')\n```\n")
+
+
+def drop_hebrew_and_code(srcdir):  # ... and go again when no page needs them
+    rewrite(essay(srcdir, 11), r"\nShe wrote (.|\n)*", "\n")
 
 
 def add_an_alias(srcdir):  # an old address: a page that sends readers on
@@ -127,6 +136,8 @@ CHANGES = [
     make_draft,
     publish_again,
     add_math,
+    quote_hebrew_and_code,
+    drop_hebrew_and_code,
     add_an_alias,
     remove_an_alias,
     add_a_rest_essay,
@@ -162,6 +173,9 @@ def test_incremental_build_equals_clean_build(evolving, change, tmp_path):
     files = clean.files()
     assert any(name.startswith("search-index/t/") for name in files), "the search index is compared too"
     assert not differences(incremental.files(), files)
+    if change in (quote_hebrew_and_code, drop_hebrew_and_code):
+        needed = {"_static/fonts/noto-serif-hebrew-hebrew-400-normal.woff2", "_static/pygments.css"}
+        assert (needed <= files.keys()) == (change is quote_hebrew_and_code)
     # ... and it got there without reading everything again.
     added, changed, _ = map(int, re.search(r"(\d+) added, (\d+) changed, (\d+) removed", incremental.log).groups())
     assert added + changed <= 2, incremental.log

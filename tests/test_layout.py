@@ -49,7 +49,7 @@ def test_essay_byline_sits_under_the_title_in_the_article(site):
     while header is not None and header.tag == "-text":
         header = header.next
     assert header is not None and "post-header" in header.attributes.get("class", "")
-    assert header.css_first("time").attributes["datetime"] == "2024-03-14T00:00:00+00:00"
+    assert header.css_first("time").attributes["datetime"] == "2024-03-14"  # a date, as written
     assert "14 March 2024" in header.text()
     assert "min read" in header.text()
     links = {a.text(): resolve("posts/2024/the-quiet-lie.html", a.attributes["href"]) for a in header.css("a")}
@@ -186,26 +186,47 @@ def test_the_icons_draw_as_furos_do(site, browser):
 
 def test_every_static_file_published_is_loaded_by_some_page(site):
     """Sphinx copies every theme's static files; only what a page, its style sheets or its
-    scripts load is published (write/assets.py), and licences. Code colours and the math font
-    load only on pages that show code or math (tests/test_math_site.py)."""
+    scripts load is published (write/assets.py), and the licences of the fonts published. A
+    font loads only for a character in its ``unicode-range``: one no page holds is not
+    published (tests/test_fonts.py checks that a page holding one gets it)."""
+    import html
     import posixpath
     import re
 
+    from test_fonts import codepoints
+
     static = site.outdir / "_static"
     published = {p.relative_to(site.outdir).as_posix() for p in static.rglob("*") if p.is_file()}
-    loaded = set()
+    loaded, shown = set(), set()
     for path in site.html_pages:
+        shown |= set(html.unescape(site.text(path)))
         for link in site.page(path).css("link[href], script[src]"):
             url = (link.attributes.get("href") or link.attributes.get("src")).split("?")[0]
             target = (site.outdir / path).parent.joinpath(url).resolve()
             if target.is_relative_to(static.resolve()):
                 loaded.add(target.relative_to(site.outdir.resolve()).as_posix())
-    for name in [name for name in loaded if name.endswith((".css", ".js"))]:
-        text = (site.outdir / name).read_text(encoding="utf-8")
-        for found in re.findall(r'url\("?([^")]+)"?\)|sourceMappingURL=(\S+)', text):
+    sheets = {name: (site.outdir / name).read_text(encoding="utf-8") for name in loaded if name.endswith(".css")}
+    shown |= {character for text in sheets.values() for character in text}  # generated content
+    drawn = {ord(character) for character in shown}
+    for name, text in [*sheets.items(), *((n, (site.outdir / n).read_text()) for n in loaded if n.endswith(".js"))]:
+        for face in re.findall(r"@font-face\s*{([^}]*)}", text):
+            span = re.search(r"unicode-range:\s*([^;}]+)", face)
+            if span is None or codepoints(span[1]) & drawn:
+                loaded |= {
+                    posixpath.normpath(posixpath.join(posixpath.dirname(name), u))
+                    for u in re.findall(r'url\("?([^")]+)"?\)', face)
+                }
+        for found in re.findall(
+            r'url\("?([^")]+)"?\)|sourceMappingURL=(\S+)', re.sub(r"@font-face\s*{[^}]*}", "", text)
+        ):
             url = next(part for part in found if part)
             if not url.startswith("data:"):
                 loaded.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), url)))
     assert loaded <= published, loaded - published
-    leftovers = {name for name in published - loaded if not re.search(r"(LICENSE|OFL)[^/]*$", name)}
-    assert leftovers <= {"_static/pygments.css", "_static/math/math.css", "_static/math/LibertinusMath-Regular.woff2"}
+    licences = {name for name in published if re.search(r"(LICENSE|OFL)[^/]*$", name)}
+    assert published - licences == loaded, published - licences - loaded
+    fonts = {name.rsplit("/", 1)[1] for name in loaded if name.endswith(".woff2")}
+    for licence in licences - {"_static/scripts/furo.js.LICENSE.txt"}:
+        family = licence.rsplit("/", 1)[1].split("OFL")[0].strip("-.").lower()
+        covers = {"sourceserif4": ("sourceserif4", "unscriptedserif"), "": ("libertinusmath",)}.get(family, (family,))
+        assert any(font.replace("-", "").lower().startswith(covers) for font in fonts), f"{licence} for no font"

@@ -17,9 +17,7 @@ def listing(build, first_page: str) -> list[tuple[str, list[str]]]:
     pages, page = [], first_page
     while page:
         html = build.page(page)
-        pages.append(
-            (page, [resolve(page, a.attributes["href"]) for a in html.css("ol.essay-list .essay-summary-title a")])
-        )
+        pages.append((page, [resolve(page, a.attributes["href"]) for a in html.css("ol.essay-list > li > h2 a")]))
         older = html.css_first('nav.pagination a[rel="next"]')
         page = resolve(page, older.attributes["href"]) if older else None
     return pages
@@ -115,7 +113,7 @@ def test_related_essays_share_tags_never_the_essay_itself(many):
     for path in essays:
         page = many.page(path)
         tags = {a.text() for a in page.css(".post-header a[rel=tag]")}
-        related = page.css(".related-essays .essay-summary-title a")
+        related = page.css(".related-essays li > h3 a")
         assert len(related) <= 3
         with_related += bool(related)
         targets = [resolve(path, a.attributes["href"]) for a in related]
@@ -178,7 +176,7 @@ def test_tag_and_category_feeds_carry_each_essays_opening_and_a_link(many):
             # Its newest ten (unscripted_group_feed_length), as its listing's front page begins.
             newest = [
                 SITE_URL + resolve(f"{listing}.html", a.attributes["href"])
-                for a in many.page(f"{listing}.html").css("li.essay-summary .essay-summary-title a")
+                for a in many.page(f"{listing}.html").css("ol.essay-list > li > h2 a")
             ]
             assert [item["url"] for item in items] == newest[:10], listing
             for item in items:

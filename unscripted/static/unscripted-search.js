@@ -303,12 +303,12 @@ export function markedText(text, words) {
 // One result, in the markup of the site's lists of essays (unscripted/essay-list.html).
 function result(record, words, root) {
   const [path, title, date, dateText, excerpt, language, direction] = record;
-  const item = element("li", { class: "essay-summary" });
-  const heading = element("h2", { class: "essay-summary-title", lang: language, dir: direction });
+  const item = element("li");
+  const heading = element("h2", { lang: language, dir: direction });
   heading.append(element("a", { href: new URL(path, root).pathname }, title));
   item.append(heading);
   if (date) {
-    const meta = element("p", { class: "essay-meta" });
+    const meta = element("p");
     meta.append(element("time", { datetime: date }, dateText));
     item.append(meta);
   }

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from unscripted.core.dates import machine_date
 from unscripted.core.html_policy import source_line
 from unscripted.core.languages import direction
 from unscripted.core.model import Collection
@@ -107,9 +108,9 @@ def entry(app: Sphinx, docname: str, page: str) -> Entry:
     return Entry(
         title=essay.title,
         url=link or relative_url(app, page, docname),
-        date_iso=essay.date.isoformat(),
+        date_iso=machine_date(essay.date),
         date_text=human_date(essay.date.date(), site_language),
-        updated_iso=updated.isoformat() if revised else None,
+        updated_iso=machine_date(updated) if revised else None,
         updated_text=human_date(updated.date(), site_language) if revised else None,
         minutes=essay.length.minutes(config.unscripted_words_per_minute, config.unscripted_characters_per_minute),
         length_text=length_text(essay.length, site_language),

@@ -30,6 +30,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 
 from unscripted.core import covers, ebooks
+from unscripted.core.dates import machine_date
 from unscripted.core.model import BOOKS, Site
 from unscripted.core.problems import Problem
 from unscripted.infra.files import Fingerprints, prune, write_if_changed
@@ -133,7 +134,7 @@ def essay_book(app: Sphinx, site: Site, docname: str) -> ebooks.Book:
         title=essay.title,
         url=url,
         byline=f"by {', '.join(authors)}",
-        date_iso=essay.date.isoformat(),
+        date_iso=machine_date(essay.date),
         date_text=human_date(essay.date.date(), language),
         language=language,
         parts=essay_parts((page_file(app, docname)).read_bytes()),

@@ -203,8 +203,8 @@ def render(app: Sphinx, site: Site, feed: Feed, items: list[Item], file_name: st
             entry.summary(html.escape(item.summary, quote=False) if rss else item.summary)
         entry.content(item.content, type="html")
     if rss:
-        return generator.rss_str(pretty=True)  # RSS says one language per channel
-    return in_their_languages(generator.atom_str(pretty=True, extensions=False), items, config.language or "en")
+        return generator.rss_str(pretty=False)  # RSS says one language per channel
+    return in_their_languages(generator.atom_str(pretty=False, extensions=False), items, config.language or "en")
 
 
 def in_their_languages(atom: bytes, items: list[Item], language: str) -> bytes:
@@ -215,7 +215,7 @@ def in_their_languages(atom: bytes, items: list[Item], language: str) -> bytes:
     for entry, item in zip(document.iterfind(f"{ATOM}entry"), items, strict=True):
         if item.language != language:
             entry.set(XML_LANG, item.language)
-    return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
 
 
 def json_feed(app: Sphinx, feed: Feed, items: list[Item], page_url: str, feed_url: str) -> bytes:

@@ -27,6 +27,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from unscripted.core import search
+from unscripted.core.dates import machine_date
 from unscripted.core.languages import direction
 from unscripted.infra.files import Fingerprints, code_digest, inputs_digest, prune, write_if_changed
 from unscripted.read.search import SEARCHABLE
@@ -68,7 +69,7 @@ def record_inputs(app: Sphinx, docname: str) -> tuple:
     """What a document's record is made from (cheap: its fingerprint)."""
     found = SEARCHABLE(app.env)[docname]
     essay = site_of(app).essays.get(docname)
-    date = essay.date.isoformat() if essay else None
+    date = machine_date(essay.date) if essay else None
     language = essay.source.language if essay else None
     return (docname, app.builder.get_target_uri(docname), found.title, date, found.excerpt, language)
 
