@@ -12,7 +12,8 @@ import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from tools import SITE_URL, check, page_urls
+from conftest import sphinx_build
+from tools import SITE_URL, check, page_urls, serve
 
 CORPUS = Path(__file__).parent / "data" / "multilingual"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -235,3 +236,31 @@ def test_anchors_links_prices_and_phrases_in_other_languages(multilingual):
 def test_each_essay_has_a_card(multilingual, docname):
     (card,) = Path(multilingual.outdir, "social").glob(f"{docname}.*")  # drawn, or the essay's own image
     assert card.stat().st_size > 1000
+
+
+def test_code_and_footnotes_in_a_right_to_left_essay_sit_where_they_begin(sites, tmp_path, browser):
+    """In a Hebrew essay a code block reads left to right from the column's left edge, and a
+    footnote's label stands at the right, where its text begins."""
+    essay = (
+        "---\ndate: 2024-03-14\nlanguage: he\n---\n\n# קוד\n\nשורה עם הערה.[^1]\n\n"
+        "```python\nprint('שלום')\n```\n\n    x = 1\n\n[^1]: הערה קצרה.\n"
+    )
+    build = sphinx_build(sites.make({"posts/2024/code.md": essay}), tmp_path / "out")
+    assert build.returncode == 0, build.log
+    page = browser.new_page()
+    try:
+        with serve(tmp_path / "out") as url:
+            page.goto(url + "posts/2024/code.html")
+            blocks = page.locator("article .essay-text pre")
+            assert blocks.count() == 2
+            for block in blocks.all():
+                assert block.evaluate("e => getComputedStyle(e).direction") == "ltr"
+                starts = block.evaluate(
+                    "e => { const r = document.createRange(); r.selectNodeContents(e);"
+                    " return r.getClientRects()[0].left - e.getBoundingClientRect().left; }"
+                )
+                assert starts < 24, f"code starts {starts:.0f} px from the left edge"
+            label, text = (page.locator(f"aside.footnote > {part}").first.bounding_box() for part in ("span", "p"))
+            assert label["x"] >= text["x"] + text["width"] - 1, (label, text)
+    finally:
+        page.close()
