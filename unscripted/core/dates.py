@@ -109,7 +109,7 @@ class WrittenDate:
 def machine_date(moment: dt.datetime) -> str:
     """*moment* for a ``<time datetime>``: the day alone when it is midnight (the writer gave
     only a date, so a time would claim more than they said), else the moment with its offset."""
-    return moment.date().isoformat() if moment.timetz().replace(tzinfo=None) == dt.time(0) else moment.isoformat()
+    return moment.date().isoformat() if moment.time() == dt.time(0) else moment.isoformat()
 
 
 def spelled(day: dt.date) -> str:

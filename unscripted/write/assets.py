@@ -52,18 +52,15 @@ from unscripted.infra.state import PerBuild
 SPHINX_SCRIPTS = {"_static/documentation_options.js", "_static/doctools.js", "_static/sphinx_highlight.js"}
 UNUSED_STYLES = {"_static/styles/furo-extensions.css"}
 # Copied into _static by Sphinx and the themes, loaded by no page of this site: Sphinx's own
-# search (the site runs its own), its basic theme's style sheet (Furo's replaces it) and toggle
-# images, sphinx-basic-ng's debugging styles, Furo's script for extensions this site does not
-# use, and maps of sources that are not published.
+# search (the site runs its own), its basic theme's toggle images, Furo's script for extensions
+# this site does not use, and maps of sources that are not published. (Style sheets no page
+# links, such as basic.css, go by rule: ``unused_fonts_and_sheets``.)
 NEVER_LOADED = {
     "_static/searchtools.js",
     "_static/language_data.js",
-    "_static/basic.css",
     "_static/file.png",
     "_static/minus.png",
     "_static/plus.png",
-    "_static/skeleton.css",
-    "_static/debug.css",
     "_static/scripts/furo-extensions.js",
     "_static/styles/furo-extensions.css.map",
     "_static/styles/furo.css.map",
@@ -192,16 +189,14 @@ def theme_colours(builder: Builder) -> str:
 
 
 def publish_only_what_pages_load(app: Sphinx, exception: Exception | None) -> None:
-    """Sphinx copies every static file of the themes into the output; the ones no page loads go
-    (the style sheets served as one file, Sphinx's scripts, ``NEVER_LOADED``: 220 KB), then the
-    style sheets no page links (code colours, math) and the fonts no page can draw with."""
+    """Sphinx copies every static file of the themes into the output; the ones no page loads go:
+    Sphinx's scripts and ``NEVER_LOADED``, then every style sheet no page links (those served as
+    one file, Sphinx's basic theme, the code colours or math where no page shows any: 220 KB and
+    more) and the fonts no page can draw with."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    unused = (
-        {f"_static/{name}" for name, _ in style_sheets(app.builder)} | SPHINX_SCRIPTS | UNUSED_STYLES | NEVER_LOADED
-    )
-    for name in sorted(unused):
+    for name in sorted(SPHINX_SCRIPTS | NEVER_LOADED):
         Path(outdir, name).unlink(missing_ok=True)
     linked, shown = what_pages_load_and_show(outdir)
     for name in sorted(unused_fonts_and_sheets(outdir, linked, shown)):
