@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import os
 import re
 import signal
@@ -135,7 +136,8 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode()
-    except OSError:
+    # A page the preview is rewriting at that moment arrives cut short: not there yet.
+    except (OSError, http.client.HTTPException):
         return None
 
 
