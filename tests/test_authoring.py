@@ -232,7 +232,7 @@ def test_every_problem_is_reported_at_once(sites, tmp_path):
     assert build.returncode != 0
     for expected in ("posts/2024/one.md:2: ERROR", "posts/2024/one.md:3: ERROR", "posts/2024/two.md:3: ERROR"):
         assert expected in build.log
-    assert "3 problem(s) in the essays above; nothing was built." in build.log
+    assert "3 problems in the essays above; nothing was built." in build.log
 
 
 def test_lists_and_single_strings_for_tags_and_categories(sites, tmp_path):

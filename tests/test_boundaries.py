@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from unscripted.core.html_policy import raw_html_problems, sanitize
 
-from conftest import SITE_URL, SiteMaker, sphinx_build
+from conftest import SITE_URL, STRICT, SiteMaker, sphinx_build
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360")
 PNG += bytes.fromhex("f8cfc0f01f0005000201e2218bc10000000049454e44ae426082")
@@ -179,6 +179,7 @@ REJECTED = [
     ("rst ambiguous date", {R: rest("x", ":date: 01/02/2024")}, R, 1, "write 2024-02-01 or 2024-01-02"),
     # -- Active or remote markup -------------------------------------------------------------
     ("raw <script>", {E: essay("<script>alert(1)</script>")}, E, 7, "<script> is not allowed"),
+    ("inline <script>", {E: essay("Some <script>alert(1)</script> text.")}, E, 7, "<script> is not allowed"),
     ("event handler", {E: essay('A <span onclick="steal()">word</span>.')}, E, 7, "onclick"),
     ("SVG image href", {E: essay('<svg><image href="https://tracker.example/x"/></svg>')}, E, 7, "<svg>"),
     ("a ping", {E: essay('<a href="https://example.org" ping="https://tracker.example/p">x</a>')}, E, 7, "<a>"),
@@ -339,7 +340,43 @@ def test_each_hostile_or_careless_essay_is_refused_and_nothing_is_published(publ
     assert says in build.log, build.log
     assert "Traceback" not in build.log and "sphinx-err-" not in build.log, build.log
     assert max(len(line) for line in build.log.splitlines()) < 1000, "a message quotes too much"
+    errors = [line for line in build.log.splitlines() if ": ERROR: " in line]
+    assert len(errors) == len(set(errors)), "one message per mistake"
     assert tree_digest(base / "out") == before, "a refused build changed the published site"
+
+
+def test_a_parallel_build_refuses_every_hostile_essay_a_serial_one_does(sites, tmp_path):
+    """`make html` reads in several processes: each sends back what it found, and a problem
+    left behind in a child would publish what a serial build refuses (an essay's problems
+    stored with ``dict.setdefault`` once never left its reader: a file from outside the
+    repository was published). Every one-file hostile essay at once, built both ways; the
+    build stops at the first stage that finds problems (front matter, reading, writing), so
+    the essays it names are taken out and the rest built again until every one was named."""
+    corpus = {}
+    for number, (_, files, *_) in enumerate(REJECTED):
+        if len(files) == 1 and {E, R} >= files.keys():
+            ((written, text),) = files.items()
+            corpus[f"posts/2024/attack-{number:02d}{Path(written).suffix}"] = text
+    srcdir = sites.make({**PRIVATE, **corpus}, with_essay=True)
+
+    def problems(round_: int, *options: str) -> list[str]:
+        out = tmp_path / "-".join((f"out{round_}", *options))
+        build = sphinx_build(srcdir, out, options=(*STRICT, *options), doctreedir=tmp_path / f"{out.name}.doctrees")
+        assert build.returncode != 0 and "Traceback" not in build.log, build.log
+        assert not any(out.rglob("*")), "a refused build published something"
+        return sorted(line for line in build.log.splitlines() if ": ERROR: " in line)
+
+    left, rounds = set(corpus), 0
+    while left:
+        rounds += 1
+        serial, parallel = problems(rounds), problems(rounds, "-j", "2")
+        assert parallel == serial
+        named = {line.split(":")[0] for line in serial} & left
+        assert named, f"never refused: {sorted(left)}"
+        for path in named:
+            (srcdir / path).unlink()
+        left -= named
+    assert rounds > 1 and len(corpus) > 60
 
 
 def test_no_build_fetches_anything(published, web):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from unscripted.core.frontmatter import EssaySource, read_essay_source
 from unscripted.core.model import FRONT, Essay, Site, SiteSettings, page_name, paginated, slugify
-from unscripted.core.problems import ProblemsFound
+from unscripted.core.problems import Problem, ProblemsFound, problems_summary
 from unscripted.core.text import Length, count_words, measure
 
 pytestmark = pytest.mark.fast
@@ -269,3 +269,11 @@ def test_text_without_chinese_or_japanese_is_counted_by_the_full_rule(text):
 
     units = [unit["character"] is not None for unit in UNIT_RE.finditer(text)]
     assert measure(text) == Length(words=units.count(False), characters=units.count(True))
+
+
+def test_the_closing_line_counts_the_problems_where_they_are():
+    essay, other, settings = Problem("posts/a.md", 3, "x"), Problem("posts/b.md", 1, "y"), Problem("conf.py", 1, "z")
+    assert problems_summary([essay]) == "1 problem in the essay above"
+    assert problems_summary([essay, essay, other]) == "3 problems in the essays above"
+    assert problems_summary([settings]) == "1 problem in conf.py"
+    assert problems_summary([settings, essay]) == "2 problems in the files above"

@@ -279,13 +279,23 @@ def test_a_forked_reader_sends_back_only_what_it_read():
     if child == 0:  # a reader, as Sphinx's ParallelTasks forks one
         documents["posts/new"] = "read here"
         documents["posts/old"] = "read again here"
+        documents.setdefault("posts/problems", []).append("found here")  # each way of storing
+        documents.update({"posts/updated": "read here"}, **{"posts/keyword": "read here"})
         os.write(writing, pickle.dumps((documents, site)))
         os._exit(0)
     os.close(writing)
     with os.fdopen(reading, "rb") as pipe:
         sent_documents, sent_site = pickle.loads(pipe.read())
     os.waitpid(child, 0)
-    assert sent_documents == {"posts/new": "read here", "posts/old": "read again here"}
+    assert dict(sent_documents) == {
+        "posts/new": "read here",
+        "posts/old": "read again here",
+        "posts/problems": ["found here"],
+        "posts/updated": "read here",
+        "posts/keyword": "read here",
+    }
+    with pytest.raises(TypeError):  # no dict-only way round __setitem__
+        documents |= {"posts/new": "read here"}
     assert sent_site == {}
     # Unpickled, the main process owns them and saves them whole.
     sent_documents["posts/more"] = "merged"

@@ -307,7 +307,7 @@ def test_broken_tex_stops_the_build_with_file_and_line(tmp_path):
             "'\\begin{align} a &= b \\label{inner} \\end{align}' into MathML: \\label inside a numbered "
             "amsmath environment: Sphinx numbers it, and MyST cannot make it referenceable; write "
             "$$ ... $$ (label) or {math} with :label:, or a starred environment (align*) for a tag of your own",
-            "ERROR: 4 problem(s) in the essays above; nothing was written.",
+            "ERROR: 4 problems in the essay above; nothing was written.",
         ], attempt
         assert "Traceback" not in build.log
         assert not (tmp_path / "html" / "posts/2024/broken.html").exists()

@@ -198,5 +198,6 @@ def test_a_page_size_below_one_stops_the_build_naming_the_setting(many, tmp_path
         assert build.returncode == 1, build.log
         assert f"conf.py:1: ERROR: {name} = {value}: the " in build.log
         assert "; write a whole number from 1" in build.log
+        assert "ERROR: 1 problem in conf.py; nothing was built." in build.log
         assert "Traceback" not in build.log and "fault in Unscripted" not in build.log
         assert not any((tmp_path / setting).rglob("*.html"))

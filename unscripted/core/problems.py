@@ -17,6 +17,17 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def problems_summary(problems: list[Problem]) -> str:
+    """The closing line, "2 problems in the essays above", said of where they are: conf.py is not an essay."""
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    files = {problem.path for problem in problems}
+    if files == {"conf.py"}:
+        return f"{count} in conf.py"
+    if all(path.startswith("posts/") for path in files):
+        return f"{count} in the {'essay' if len(files) == 1 else 'essays'} above"
+    return f"{count} in the files above"
+
+
 class ProblemsFound(Exception):
     """Raised with every problem found in one file, so that all are reported at once."""
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Set
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sphinx.application import Sphinx
@@ -32,23 +32,50 @@ from sphinx.environment import BuildEnvironment
 T = TypeVar("T")
 
 
-class DocumentValues(dict):
-    """docname -> value; pickled in a forked process, only what that process set."""
+class DocumentValues(MutableMapping):
+    """docname -> value; pickled in a forked process, only what that process set.
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    A mapping, not a ``dict`` subclass: ``dict.setdefault`` and ``dict.update``
+    bypass an overridden ``__setitem__``, so a value a reader stored with them was
+    left out of what it sent back (an essay's problems, lost in a parallel read).
+    Here every way of storing (``[]=``, ``setdefault``, ``update``) goes through
+    ``__setitem__``, and a mapping has no ``|=`` that could go round it."""
+
+    def __init__(self, values: Mapping[str, Any] = (), /) -> None:
+        self.by_document: dict[str, Any] = dict(values)
         self.owner = os.getpid()  # the process that made or unpickled it
         self.set_in_fork: set[str] = set()
 
+    def __getitem__(self, docname: str) -> Any:
+        return self.by_document[docname]
+
+    def __contains__(self, docname: object) -> bool:  # the dict's, not the mixin's try/except
+        return docname in self.by_document
+
+    def get(self, docname: str, default: Any = None) -> Any:
+        return self.by_document.get(docname, default)
+
     def __setitem__(self, docname: str, value: Any) -> None:
-        super().__setitem__(docname, value)
+        self.by_document[docname] = value
         if os.getpid() != self.owner:
             self.set_in_fork.add(docname)
+
+    def __delitem__(self, docname: str) -> None:
+        del self.by_document[docname]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_document)
+
+    def __len__(self) -> int:
+        return len(self.by_document)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.by_document!r})"
 
     def __reduce__(self) -> tuple:
         if os.getpid() != self.owner:
             return type(self), ({docname: self[docname] for docname in self.set_in_fork if docname in self},)
-        return type(self), (dict(self),)
+        return type(self), (self.by_document,)
 
 
 class SiteValues(dict):
@@ -68,7 +95,7 @@ class StateDomain(Domain):
     name = "unscripted"
     label = "Unscripted"
     initial_data: ClassVar[dict[str, Any]] = {"documents": {}, "site": SiteValues()}
-    data_version = 2  # 2: stores that travel light from forked readers
+    data_version = 3  # 2: stores that travel light from forked readers; 3: as mappings
 
     def clear_doc(self, docname: str) -> None:
         for values in self.data["documents"].values():

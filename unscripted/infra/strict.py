@@ -32,7 +32,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from unscripted.core.html_policy import excerpt
-from unscripted.core.problems import Problem
+from unscripted.core.problems import Problem, problems_summary
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +146,10 @@ def stop_build(problems: list[Problem], outcome: str) -> None:
     A raised SphinxError would bury the message under Sphinx's crash report
     (versions, traceback); a writer needs only the file, the line and the fix.
     """
+    problems = list(dict.fromkeys(problems))  # one message per mistake (MyST splits <b>…</b> in two)
     for problem in problems:
         logger.error(problem.message, location=f"{problem.path}:{problem.line or 1}")
-    logger.error("%d problem(s) in the essays above; %s.", len(problems), outcome)
+    logger.error("%s; %s.", problems_summary(problems), outcome)
     raise SystemExit(1)
 
 

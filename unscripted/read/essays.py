@@ -160,6 +160,8 @@ def render_openings(app: Sphinx, env: BuildEnvironment) -> None:
     for docname, opening in sorted(pending.items()):
         # The write boundary, on the excerpt that listings show: allowlisted, or refused.
         essays[docname].excerpt_html, removed = sanitize(renderer.render(opening, docname))
+        if PROBLEMS(env).get(docname):
+            continue  # refused already, at the line where it went wrong: one message per mistake
         path = env.doc2path(docname, base=False)
         text = Path(app.srcdir, path).read_text(encoding="utf-8") if removed else ""
         for snippet in removed:
